@@ -1,0 +1,265 @@
+package ntk
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Method selects how Train computes a gradient-descent step. Every method
+// computes the same trajectory; they differ only in cost.
+type Method int
+
+const (
+	// Auto picks the method expected to be fastest for the problem size and
+	// bias.
+	Auto Method = iota
+	// Dense evaluates every (neuron, sample) pair with BLAS matrix products:
+	// about 4·m·n·d floating-point operations per step. It is the reference.
+	Dense
+	// Sparse pays only for the (neuron, sample) pairs that fire or may fire.
+	Sparse
+)
+
+// String returns the method's name.
+func (m Method) String() string {
+	switch m {
+	case Auto:
+		return "auto"
+	case Dense:
+		return "dense"
+	case Sparse:
+		return "sparse"
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// TrainOptions configures Train.
+type TrainOptions struct {
+	// Eta is the step size η > 0, shared by W and b (paper, Section 2.1).
+	Eta float64
+	// Steps is the number of full-batch gradient steps, ≥ 0.
+	Steps int
+	// Method selects the implementation; the zero value is Auto.
+	Method Method
+	// Tol stops training early, after the first step whose loss is ≤ Tol.
+	// Zero disables early stopping.
+	Tol float64
+	// DivergenceWindow is the number of consecutive steps with a growing loss
+	// after which training stops with a divergence error. Zero means 50; a
+	// negative value disables the check (a NaN or infinite loss still stops).
+	DivergenceWindow int
+	// MemoryLimit is the largest working memory in bytes the trainer may
+	// allocate; zero means 16 GiB. See DenseMemory.
+	MemoryLimit int64
+	// Observe, if not nil, is called with the statistics of the initial state
+	// and then after every step. A non-nil error stops training; Train then
+	// returns the history so far and that error.
+	Observe func(Stats) error
+}
+
+// Stats describes the state of training after Step gradient steps.
+type Stats struct {
+	Step int     // number of steps taken
+	Loss float64 // ½ Σ_i (f(x_i) − y_i)²
+
+	// ActiveMin, ActiveMean and ActiveMax summarize |S_on(i,t)|, the number of
+	// neurons that fire on sample i (paper, Lemmas 33 and 34).
+	ActiveMin, ActiveMax int
+	ActiveMean           float64
+
+	// Flips counts the (neuron, sample) pairs whose firing state now differs
+	// from the state at initialization.
+	Flips int64
+	// Flipped counts the pairs whose firing state has differed from that at
+	// initialization at some step so far: Σ_i |S̄_i| for the flip sets of the
+	// paper's Definition 17.
+	Flipped int64
+
+	// MoveW = max_r ‖w_r(t) − w_r(0)‖₂ and MoveB = max_r |b_r(t) − b_r(0)|,
+	// the movement radii R_w and R_b of the paper (Lemma 23).
+	MoveW, MoveB float64
+
+	// Pairs counts the (neuron, sample) pairs whose pre-activation was
+	// evaluated to reach this state from the previous one.
+	Pairs int64
+	// Candidates is the number of pairs the sparse trainer keeps as possibly
+	// firing (zero for Dense).
+	Candidates int64
+	// Rebuilds is the number of neurons whose candidate set the sparse trainer
+	// rebuilt in this step (zero for Dense).
+	Rebuilds int
+
+	// Elapsed is the wall time since Train was called.
+	Elapsed time.Duration
+}
+
+// History is the record of a training run.
+type History struct {
+	// Method is the implementation that ran (never Auto).
+	Method Method
+	// Loss[t] = ½ Σ_i (f(x_i) − y_i)² after t steps, t = 0..len(Loss)−1.
+	Loss []float64
+	// Stats[t] is the full telemetry after t steps.
+	Stats []Stats
+}
+
+// DivergenceError reports that gradient descent diverged.
+type DivergenceError struct {
+	Step      int     // the step at which divergence was detected
+	Loss      float64 // the loss there
+	Eta       float64 // the step size that was used
+	LambdaMax float64 // estimate of λ_max of the empirical kernel at initialization
+	Dead      bool    // every neuron had stopped firing on every sample
+}
+
+// Error says what happened and suggests a stable step size.
+func (e *DivergenceError) Error() string {
+	what := "diverged"
+	if e.Dead {
+		what = "collapsed (no neuron fires on any sample any more)"
+	}
+	return fmt.Sprintf("ntk: gradient descent %s at step %d (loss %.4g) with step size η = %.4g; "+
+		"the empirical NTK at initialization has λ_max ≈ %.4g, so steps with η < 2/λ_max ≈ %.4g are stable "+
+		"in the kernel regime (try TrainOptions.Eta = %.4g)",
+		what, e.Step, e.Loss, e.Eta, e.LambdaMax, 2/e.LambdaMax, 1/e.LambdaMax)
+}
+
+// ErrDiverged is matched by every *DivergenceError through errors.Is.
+var ErrDiverged = errors.New("ntk: gradient descent diverged")
+
+// Is reports whether target is ErrDiverged.
+func (e *DivergenceError) Is(target error) bool { return target == ErrDiverged }
+
+// trainer is one implementation of gradient descent on a network. Its state
+// is θ(t); forward evaluates it, update moves it to θ(t+1).
+type trainer interface {
+	// forward computes the loss and statistics of the current state.
+	forward(st *Stats)
+	// update takes one gradient step of size eta from the current state,
+	// using the residuals of the last forward.
+	update(eta float64)
+	// finish writes the parameters back to the network.
+	finish()
+}
+
+// Train runs opt.Steps steps of full-batch gradient descent on the loss
+// L(W, b) = ½ Σ_i (f(x_i; W, b) − y_i)², updating net.W and net.Bias in
+// place (net.A is fixed):
+//
+//	w_r ← w_r − η (1/√m) Σ_i (f(x_i) − y_i) a_r x_i 1[⟨w_r,x_i⟩ ≥ b_r]
+//	b_r ← b_r + η (1/√m) Σ_i (f(x_i) − y_i) a_r 1[⟨w_r,x_i⟩ ≥ b_r]
+//
+// (paper, Section 2.1). Rows of X are samples; y holds the targets.
+//
+// The returned History holds the loss and statistics of every state visited,
+// from initialization (t = 0) to the last step. Training stops early when the
+// loss falls to opt.Tol, when opt.Observe returns an error, or when it
+// diverges (a *DivergenceError, matching ErrDiverged, that suggests a stable
+// step size; a step that silences every neuron counts as divergence too). On
+// an error the network holds the last state reached.
+func Train(net *Network, X *mat.Dense, y []float64, opt TrainOptions) (*History, error) {
+	start := time.Now()
+	if err := net.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkInputs(X, net.Dim()); err != nil {
+		return nil, err
+	}
+	n, d := X.Dims()
+	if err := checkTargets(y, n); err != nil {
+		return nil, err
+	}
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
+	m := net.Width()
+	method := opt.Method
+	if method == Auto {
+		method = Dense
+	}
+	limit := opt.MemoryLimit
+	if limit == 0 {
+		limit = 16 << 30
+	}
+	var tr trainer
+	switch method {
+	case Dense:
+		if need := DenseMemory(n, m, d); need > limit {
+			return nil, fmt.Errorf("ntk: the dense trainer needs %.3g GB for n = %d samples, width m = %d and d = %d, above TrainOptions.MemoryLimit = %.3g GB; raise the limit, reduce the width, or use the Sparse method",
+				float64(need)/1e9, n, m, d, float64(limit)/1e9)
+		}
+		tr = newDenseTrainer(net, X, y)
+	default:
+		return nil, fmt.Errorf("ntk: TrainOptions.Method = %v is not available; use ntk.Dense or ntk.Auto", method)
+	}
+
+	window := opt.DivergenceWindow
+	if window == 0 {
+		window = 50
+	}
+	hist := &History{Method: method}
+	rising := 0
+	for t := 0; ; t++ {
+		st := Stats{Step: t}
+		tr.forward(&st)
+		st.Elapsed = time.Since(start)
+		hist.Loss = append(hist.Loss, st.Loss)
+		hist.Stats = append(hist.Stats, st)
+		if t > 0 && st.Loss > hist.Loss[t-1] {
+			rising++
+		} else {
+			rising = 0
+		}
+		// A step so large that every neuron stops firing leaves the loss
+		// frozen at ½‖y‖²: the gradient vanishes and training cannot recover.
+		dead := t > 0 && st.ActiveMax == 0 && hist.Stats[0].ActiveMax > 0
+		if math.IsNaN(st.Loss) || math.IsInf(st.Loss, 0) || (window > 0 && rising >= window) || dead {
+			tr.finish()
+			return hist, &DivergenceError{Step: t, Loss: st.Loss, Eta: opt.Eta, LambdaMax: tr0LambdaMax(tr), Dead: dead}
+		}
+		if opt.Observe != nil {
+			if err := opt.Observe(st); err != nil {
+				tr.finish()
+				return hist, err
+			}
+		}
+		if t == opt.Steps || (opt.Tol > 0 && st.Loss <= opt.Tol) {
+			break
+		}
+		tr.update(opt.Eta)
+	}
+	tr.finish()
+	return hist, nil
+}
+
+// check reports the first invalid option.
+func (opt *TrainOptions) check() error {
+	switch {
+	case math.IsNaN(opt.Eta) || math.IsInf(opt.Eta, 0) || opt.Eta <= 0:
+		return fmt.Errorf("ntk: TrainOptions.Eta = %v; the step size must be a finite number > 0", opt.Eta)
+	case opt.Steps < 0:
+		return fmt.Errorf("ntk: TrainOptions.Steps = %d; the number of steps must be ≥ 0", opt.Steps)
+	case math.IsNaN(opt.Tol) || opt.Tol < 0:
+		return fmt.Errorf("ntk: TrainOptions.Tol = %v; the loss tolerance must be ≥ 0 (0 disables early stopping)", opt.Tol)
+	case opt.MemoryLimit < 0:
+		return fmt.Errorf("ntk: TrainOptions.MemoryLimit = %d; give a byte count ≥ 0 (0 means 16 GiB)", opt.MemoryLimit)
+	case opt.Method < Auto || opt.Method > Sparse:
+		return fmt.Errorf("ntk: TrainOptions.Method = %v; use ntk.Auto, ntk.Dense or ntk.Sparse", opt.Method)
+	}
+	return nil
+}
+
+// initialLambdaMax is implemented by trainers that can estimate the largest
+// eigenvalue of the empirical kernel at initialization.
+type initialLambdaMax interface{ lambdaMax0() float64 }
+
+func tr0LambdaMax(tr trainer) float64 {
+	if l, ok := tr.(initialLambdaMax); ok {
+		return l.lambdaMax0()
+	}
+	return math.NaN()
+}
