@@ -110,9 +110,12 @@ type goChart interface {
 // go-echarts does for full pages.
 func snippetFrom(id string, ch goChart, fallback string, notes []string) *Snippet {
 	sn := ch.RenderSnippet()
+	// Every chart element carries the class sparsentk-chart, by which the
+	// notebook runner's browser check counts charts (notebooks/README.md).
+	element := strings.Replace(sn.Element, `<div class="item" id=`, `<div class="item sparsentk-chart" id=`, 1)
 	option := strings.TrimSpace(funcMarkers.ReplaceAllString(string(ch.JSONNotEscaped()), ""))
 	option = safeInScript(option)
-	s := &Snippet{ID: id, Element: sn.Element, Option: option, Fallback: fallback, Notes: notes}
+	s := &Snippet{ID: id, Element: element, Option: option, Fallback: fallback, Notes: notes}
 	s.Script = drawScript(id, option)
 	return s
 }

@@ -237,6 +237,9 @@ func TestRenderSnippet(t *testing.T) {
 		t.Fatalf("two renders share the id %q", s1.ID)
 	}
 	for _, s := range []*Snippet{s1, s2} {
+		if !strings.Contains(s.Element, `class="item sparsentk-chart" id="`+s.ID+`"`) {
+			t.Errorf("element %q: the div ECharts draws into lacks the class sparsentk-chart that the notebook check counts", s.Element)
+		}
 		if !strings.Contains(s.Element, `id="`+s.ID+`"`) || !strings.Contains(s.Script, `"`+s.ID+`"`) {
 			t.Errorf("element or script does not use the id %q", s.ID)
 		}
