@@ -10,9 +10,10 @@ import (
 // for one threshold h: the kernel on unit-norm data at one bias B has h = B
 // for every entry, and At is then several times faster than Orthant.
 //
-// Construction. For h > 0 (negative h uses L(h,h;ρ) = P(h ≤ Z ≤ −h) + L(−h,−h;ρ),
-// h = 0 the closed form 1/4 + arcsin(ρ)/(2π)), L depends on ρ only through
-// w0 = h√((1−ρ)/(1+ρ)), and (see Orthant)
+// Construction. Negative h uses L(h,h;ρ) = P(h ≤ Z ≤ −h) + L(−h,−h;ρ); h = 0
+// the closed form 1/4 + arcsin(ρ)/(2π); |h| > 37.5, where every L(|h|,|h|;ρ)
+// is below 1e-307 and so below the accuracy promise, calls Orthant. For
+// h > 0, L depends on ρ only through w0 = h√((1−ρ)/(1+ρ)), and (see Orthant)
 //
 //	L = Q(h) e^{−w0²/2} G(w0)                            for w0 < 2.5,
 //	L = e^{−E0}/(2π) · 2h S(v) / (w0(h² + w0²)),  v = 2.5/w0,  E0 = h²/(1+ρ),  for w0 ≥ 2.5,
@@ -23,17 +24,21 @@ import (
 // Orthant's own evaluation to 1e-14 relative halfway between the points.
 // The exponentials are applied exactly at evaluation (E0 in double-double),
 // so the sqrt(1−ρ) behaviour at ρ → 1 and the decay at ρ → −1 cost nothing.
-// A piece that fails to converge after 12 bisections (not observed for any
-// h, but possible in principle for h below about 1e-6) is evaluated directly
-// with Orthant; At is then as accurate and as slow as Orthant there.
+// A piece that fails to converge after 12 bisections (14 + log2(1/h) for the
+// pieces at w0 < 2.5/64, where G varies on the scale max(h, w0)) is evaluated
+// directly with Orthant; At is then as accurate and as slow as Orthant there.
+// This happens only for 0 < |h| < 1e-13 and w0 < 1e-16 (TestOrthantCurvePieces
+// checks that no piece falls back down to h = 1e-12).
 //
 // Accuracy: that of Orthant (relative error below 1e-13 wherever L ≥ 1e-300)
-// plus at most about 2e-14; measured against Orthant on 10⁵ random ρ per h and
-// against the golden table (see the tests). Values below about 1e-300 may
-// underflow to 0.
+// plus at most about 2e-14: measured 1e-14 against Orthant on 10⁵ random ρ
+// per h, and 5.4e-15 against the 296 equal-threshold rows of the golden table.
+// Values below about 1e-300 may underflow to 0.
 //
-// Cost: building takes well under a millisecond (a few hundred evaluations of
-// the integrals); At takes a few tens of nanoseconds. An OrthantCurve is
+// Cost (CPU time on one core): building takes 50–100 µs for |h| ≥ 0.5 (a few
+// hundred evaluations of the integrals; 5 to 10 pieces), up to about 1 ms
+// for |h| around 1e-12 (85 pieces); At takes
+// about 35 ns, against about 0.2 µs for Orthant(h, h, ρ). An OrthantCurve is
 // immutable after construction and safe for concurrent use.
 type OrthantCurve struct {
 	h    float64
@@ -49,9 +54,9 @@ type OrthantCurve struct {
 type curveKind int
 
 const (
-	curvePieces    curveKind = iota // interpolated
-	curveZero                       // h = 0: closed form
-	curveUnderflow                  // |h| > 39: L(|h|,|h|;ρ) ≤ Q(39) < 2e-333
+	curvePieces curveKind = iota // interpolated
+	curveZero                    // h = 0: closed form
+	curveDirect                  // |h| > 37.5: every L(|h|,|h|;ρ) ≤ Q(37.5) < 1e-307, evaluated by Orthant
 )
 
 const (
@@ -60,6 +65,8 @@ const (
 	curveMaxDepth = 12    // bisections after which a piece falls back to Orthant
 	// curveVMin: for v < curveVMin, w0 > 38.7 and e^{−E0} ≤ e^{−w0²/2} underflows to 0.
 	curveVMin = orthLaguerreStart / 38.7
+	// curveMaxThreshold: beyond it Q(|h|) < 1e-307 is too close to underflow for G.
+	curveMaxThreshold = 37.5
 )
 
 // NewOrthantCurve returns the curve ρ ↦ Orthant(h, h, ρ) for the threshold h.
@@ -80,20 +87,23 @@ func NewOrthantCurve(h float64) (*OrthantCurve, error) {
 	case h == 0:
 		c.kind = curveZero
 		return c, nil
-	case c.a > orthMaxThreshold:
-		c.kind = curveUnderflow
+	case c.a > curveMaxThreshold:
+		c.kind = curveDirect
 		return c, nil
 	}
 	a := c.a
 	c.q = upperTail(a)
 	c.a2 = twoProd(a, a)
+	// Near w0 = 0, G varies on the scale max(h, w0) (the poles ±ih of the Owen
+	// integrand): pieces there may be bisected until they are about h wide.
+	extra := min(42, max(0, 2+int(math.Ceil(math.Log2(1/a)))))
 	c.near = fitChebPieces(func(w0 float64) float64 {
 		e := halfSquare(a).add(halfSquare(w0))
 		return 2 * owenUpper(a, w0, e) * math.Exp(0.5*w0*w0) / c.q
-	}, 0, orthLaguerreStart)
+	}, 0, orthLaguerreStart, extra)
 	c.far = fitChebPieces(func(v float64) float64 {
 		return curveFarSum(a, orthLaguerreStart/v)
-	}, curveVMin, 1)
+	}, curveVMin, 1, 0)
 	return c, nil
 }
 
@@ -121,8 +131,8 @@ func (c *OrthantCurve) At(rho float64) float64 {
 	switch c.kind {
 	case curveZero:
 		return math.Atan2(math.Sqrt((1-rho)*(1+rho)), -rho) * inv2Pi
-	case curveUnderflow:
-		return c.base
+	case curveDirect:
+		return Orthant(c.h, c.h, rho)
 	}
 	if rho == 1 {
 		return c.base + c.q
@@ -183,13 +193,20 @@ func clenshaw(c []float64, t float64) float64 {
 	return math.FMA(t, b1, c[0]-b2)
 }
 
-// fitChebPieces interpolates f on [lo, hi], bisecting until each piece passes chebFit's check.
-func fitChebPieces(f func(float64) float64, lo, hi float64) chebPieces {
+// fitChebPieces interpolates f on [lo, hi], bisecting until each piece passes
+// chebFit's check, at most curveMaxDepth times (curveMaxDepth + extra for the
+// pieces that start in the first 1/64 of [lo, hi]).
+func fitChebPieces(f func(float64) float64, lo, hi float64, extra int) chebPieces {
 	p := chebPieces{edges: []float64{lo}}
+	near := lo + 0x1p-6*(hi-lo)
 	var fit func(lo, hi float64, depth int)
 	fit = func(lo, hi float64, depth int) {
 		cf, ok := chebFit(f, lo, hi)
-		if ok || depth >= curveMaxDepth {
+		maxDepth := curveMaxDepth
+		if lo < near {
+			maxDepth += extra
+		}
+		if ok || depth >= maxDepth {
 			if !ok {
 				cf = nil
 			}

@@ -440,7 +440,7 @@ func TestOrthantCurveMatchesOrthant(t *testing.T) {
 	if testing.Short() {
 		n = 5000
 	}
-	for _, h := range []float64{0, 0.5, 1, 2, 3, 5, 1e-3, 0.1, 8, 15, 30, -0.7, -2.5} {
+	for _, h := range []float64{0, 0.5, 1, 2, 3, 5, 1e-12, 1e-6, 1e-3, 0.1, 8, 15, 30, -0.7, -2.5} {
 		c, err := NewOrthantCurve(h)
 		if err != nil {
 			t.Fatal(err)
@@ -501,6 +501,29 @@ func TestOrthantCurveSpecialValues(t *testing.T) {
 		}
 		if name := fmt.Sprint(h); !strings.Contains(err.Error(), name) {
 			t.Errorf("NewOrthantCurve(%v): error %q does not name the value %s", h, err, name)
+		}
+	}
+}
+
+// TestOrthantCurvePieces checks that the interpolant converges everywhere
+// (no piece left to direct evaluation) for thresholds down to 1e-12, with a
+// bounded number of pieces.
+func TestOrthantCurvePieces(t *testing.T) {
+	for _, h := range []float64{1e-12, 1e-8, 1e-4, 0.01, 0.3, 1, 2.5, 4, 10, 25, 38.9, -1.5} {
+		c, err := NewOrthantCurve(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		direct := 0
+		for _, cf := range append(c.near.coef, c.far.coef...) {
+			if cf == nil {
+				direct++
+			}
+		}
+		n := len(c.near.coef) + len(c.far.coef)
+		t.Logf("h=%v: %d pieces (%d in w0 < 2.5, %d beyond)", h, n, len(c.near.coef), len(c.far.coef))
+		if direct > 0 || n > 120 {
+			t.Errorf("h=%v: %d of %d pieces fall back to direct evaluation (want 0 of at most 120)", h, direct, n)
 		}
 	}
 }
