@@ -100,8 +100,11 @@ func checkMatrix(arg string, X *mat.Dense) error {
 	return checkFinite(arg, X)
 }
 
-// Clone returns a deep copy of the Dataset.
+// Clone returns a deep copy of the Dataset (nil for a nil Dataset).
 func (ds *Dataset) Clone() *Dataset {
+	if ds == nil {
+		return nil
+	}
 	c := &Dataset{Name: ds.Name}
 	if ds.X != nil {
 		c.X = mat.DenseCopyOf(ds.X)

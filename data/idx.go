@@ -98,7 +98,7 @@ func ReadIDXLabels(r io.Reader) ([]int, error) {
 // with two zero bytes, so the two cannot be confused.)
 func idxReader(r io.Reader) (io.Reader, func(), error) {
 	if r == nil {
-		return nil, nil, errors.New("data: IDX reader is nil")
+		return nil, nil, errors.New("data: IDX reader is nil; pass an open IDX file")
 	}
 	br := bufio.NewReader(r)
 	head, err := br.Peek(2)
@@ -206,7 +206,7 @@ func LoadIDX(imagesPath, labelsPath string) (*Dataset, error) {
 func withFile(path string, read func(io.Reader) error) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("data: cannot open IDX file: %w", err)
+		return fmt.Errorf("data: cannot open IDX file (check the path): %w", err)
 	}
 	defer f.Close()
 	if err := read(f); err != nil {

@@ -126,6 +126,11 @@ func CircleSeparation(n int, theta float64) (float64, error) {
 	if n < 2 {
 		return 0, fmt.Errorf("data: CircleSeparation: n = %d; the separation needs at least 2 points", n)
 	}
+	if n > maxEntries {
+		// The separation takes n − 1 steps; Circle itself allows at most
+		// maxEntries/2 points.
+		return 0, fmt.Errorf("data: CircleSeparation: n = %d exceeds the limit of %d points; use fewer points", n, maxEntries)
+	}
 	r, err := circleGap(n, theta)
 	if err != nil {
 		return 0, err
@@ -165,7 +170,7 @@ func Orthonormal(n, d int, seed uint64) (*Dataset, error) {
 		return nil, err
 	}
 	if n > d {
-		return nil, fmt.Errorf("data: Orthonormal: n = %d > d = %d; at most d vectors of R^d are orthonormal", n, d)
+		return nil, fmt.Errorf("data: Orthonormal: n = %d > d = %d; at most d vectors of R^d are orthonormal, so use n ≤ d", n, d)
 	}
 	rng := newRand(seed, streamOrthonormal)
 	G := mat.NewDense(d, n, nil)
@@ -202,7 +207,7 @@ func StandardBasis(n, d int) (*Dataset, error) {
 		return nil, err
 	}
 	if n > d {
-		return nil, fmt.Errorf("data: StandardBasis: n = %d > d = %d; R^d has only d basis vectors", n, d)
+		return nil, fmt.Errorf("data: StandardBasis: n = %d > d = %d; R^d has only d basis vectors, so use n ≤ d", n, d)
 	}
 	X := mat.NewDense(n, d, nil)
 	for i := 0; i < n; i++ {

@@ -222,7 +222,12 @@ func ContractionTheorem32(n int, eta, lambda, B, Rw, Rb float64, k Constants) (f
 		return 0, err
 	}
 	nf := float64(n)
-	return 1 - 5*eta*lambda/8 + 12*eta*nf*p + C2*C2*eta*eta*nf*nf*math.Exp(-B*B), nil
+	v := 1 - 5*eta*lambda/8 + 12*eta*nf*p + C2*C2*eta*eta*nf*nf*math.Exp(-B*B)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("ntk: %s: eta = %v is so large that the bound overflows float64; Theorem 32 assumes a small step, "+
+			"η ≤ λe^{B²}/(5C2²n²) (see StepSizeTheorem1)", fn, eta)
+	}
+	return v, nil
 }
 
 // BiasLimitTheorem1 returns the largest initial bias that Theorem 1 allows at

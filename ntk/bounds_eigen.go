@@ -49,8 +49,10 @@ func restrictedEigenBound(B, delta float64) float64 {
 // max(1/2 − B/√(2π), (1/B − 1/B³) φ(B)), the Mills term only for B > 0.
 func firingLowerBound(B float64) float64 {
 	v := 0.5 - B/math.Sqrt(2*math.Pi)
-	if B > 0 {
-		v = max(v, (1/B-1/(B*B*B))*NormalPDF(B))
+	// For B below about 1e-103, 1/B³ overflows and the Mills term, −∞ in
+	// the limit, would be Inf − Inf = NaN: it is skipped there.
+	if mills := (1/B - 1/(B*B*B)) * NormalPDF(B); B > 0 && !math.IsNaN(mills) {
+		v = max(v, mills)
 	}
 	return v
 }
@@ -249,8 +251,19 @@ func (r *Region) quad(a []float64) float64 {
 	return 2 * s
 }
 
+// ready reports a nil or zero Region, which only NewRegion can build.
+func (r *Region) ready(fn boundCheck) error {
+	if r == nil || r.n == 0 {
+		return fmt.Errorf("ntk: %s: the region is nil or empty; build it with NewRegion", fn)
+	}
+	return nil
+}
+
 // vector checks that v has Dim() finite entries.
 func (r *Region) vector(fn boundCheck, name string, v []float64) error {
+	if err := r.ready(fn); err != nil {
+		return err
+	}
 	if len(v) != r.n {
 		return fmt.Errorf("ntk: %s: len(%s) = %d but the region has dimension %d (one entry per input)", fn, name, len(v), r.n)
 	}

@@ -74,6 +74,9 @@ type RestrictedMin struct {
 // products; meant for n up to a few hundred.
 func (r *Region) Minimize(H mat.Symmetric, opt MinimizeOptions) (RestrictedMin, error) {
 	const fn = boundCheck("Region.Minimize")
+	if err := r.ready(fn); err != nil {
+		return RestrictedMin{}, err
+	}
 	if H == nil {
 		return RestrictedMin{}, fmt.Errorf("ntk: %s: H is nil; pass H∞(B) of the region's inputs", fn)
 	}

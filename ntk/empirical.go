@@ -41,6 +41,9 @@ func KernelEmpirical(net *Network, X *mat.Dense) (*mat.SymDense, error) {
 	if err := checkInputs(X, net.Dim()); err != nil {
 		return nil, err
 	}
+	if err := checkRowSquares("KernelEmpirical", "X", X); err != nil {
+		return nil, err
+	}
 	n, _ := X.Dims()
 	m := net.Width()
 	k := firingBlock(n, m)

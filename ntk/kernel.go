@@ -150,6 +150,19 @@ func kernelRowNorms(fn, name string, X *mat.Dense) ([]float64, error) {
 	return norms, nil
 }
 
+// checkRowSquares reports a row of X whose squared norm overflows float64:
+// the kernel entries (⟨x_i,x_j⟩ + 1)·p would be infinite or NaN.
+func checkRowSquares(fn, name string, X *mat.Dense) error {
+	n, _ := X.Dims()
+	for i := 0; i < n; i++ {
+		x := X.RawRowView(i)
+		if math.IsInf(floats.Dot(x, x), 0) {
+			return fmt.Errorf("ntk: %s: row %d of %s has a squared norm that overflows float64; rescale the inputs", fn, i, name)
+		}
+	}
+	return nil
+}
+
 // sharedNormTol is the relative spread (64 ulps) within which row norms
 // count as one norm, so that one OrthantCurve serves every pair.
 const sharedNormTol = 64 * machineEps

@@ -40,6 +40,9 @@ func KernelMonteCarlo(X *mat.Dense, B float64, samples int, seed uint64) (mean, 
 	if err := checkFinite("X", X); err != nil {
 		return nil, nil, err
 	}
+	if err := checkRowSquares("KernelMonteCarlo", "X", X); err != nil {
+		return nil, nil, err
+	}
 	if err := checkKernelBias("KernelMonteCarlo", B); err != nil {
 		return nil, nil, err
 	}

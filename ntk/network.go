@@ -187,6 +187,9 @@ func (net *Network) Predict(X *mat.Dense) ([]float64, error) {
 	scale := 1 / math.Sqrt(float64(m))
 	for i := range f {
 		f[i] *= scale
+		if math.IsNaN(f[i]) || math.IsInf(f[i], 0) {
+			return nil, fmt.Errorf("ntk: Predict: the output on row %d of X overflows float64 (%v); rescale the inputs or the weights", i, f[i])
+		}
 	}
 	return f, nil
 }
@@ -268,7 +271,7 @@ func checkInputs(X *mat.Dense, d int) error {
 	}
 	_, c := X.Dims()
 	if c != d {
-		return fmt.Errorf("ntk: X has %d columns but the network takes inputs of dimension %d", c, d)
+		return fmt.Errorf("ntk: X has %d columns but the network takes inputs of dimension %d; pass samples of that dimension", c, d)
 	}
 	return checkFinite("X", X)
 }

@@ -109,6 +109,9 @@ func NewPredictor(H mat.Symmetric, y, f0 []float64) (*Predictor, error) {
 // the initial test outputs f0 (nil means 0). The receiver is unchanged; the
 // eigendecomposition is shared. Cost O(pn²); memory 8pn bytes.
 func (p *Predictor) WithTest(K mat.Matrix, f0 []float64) (*Predictor, error) {
+	if err := p.ready("WithTest"); err != nil {
+		return nil, err
+	}
 	if K == nil {
 		return nil, errors.New("ntk: WithTest: the test×train kernel K is nil; pass the p×n kernel between test and training inputs")
 	}
@@ -137,7 +140,12 @@ func (p *Predictor) WithTest(K mat.Matrix, f0 []float64) (*Predictor, error) {
 
 // Values returns the eigenvalues of the training kernel in ascending order
 // (a copy): Values()[n−1] is λ_max, and steps η < 2/λ_max converge.
-func (p *Predictor) Values() []float64 { return append([]float64(nil), p.values...) }
+func (p *Predictor) Values() []float64 {
+	if p == nil {
+		return nil
+	}
+	return append([]float64(nil), p.values...)
+}
 
 // AtStep returns the state after t ≥ 0 steps of gradient descent with step
 // size η > 0:
@@ -147,6 +155,9 @@ func (p *Predictor) Values() []float64 { return append([]float64(nil), p.values.
 // If η ≥ 2/λ_max the iteration diverges; AtStep returns an error when the
 // result overflows.
 func (p *Predictor) AtStep(t int, eta float64) (*Prediction, error) {
+	if err := p.ready("AtStep"); err != nil {
+		return nil, err
+	}
 	if t < 0 {
 		return nil, fmt.Errorf("ntk: AtStep: t = %d; the number of steps must be ≥ 0", t)
 	}
@@ -179,6 +190,9 @@ func (p *Predictor) AtStep(t int, eta float64) (*Prediction, error) {
 //
 // t steps of size η approach time ηt as η → 0.
 func (p *Predictor) AtTime(t float64) (*Prediction, error) {
+	if err := p.ready("AtTime"); err != nil {
+		return nil, err
+	}
 	if math.IsNaN(t) || math.IsInf(t, 0) || t < 0 {
 		return nil, fmt.Errorf("ntk: AtTime: t = %v; the time must be a finite number ≥ 0", t)
 	}
@@ -200,6 +214,9 @@ func (p *Predictor) AtTime(t float64) (*Prediction, error) {
 // It needs H positive definite: Limit returns an error when λ_min ≤
 // n·ε·λ_max, where H⁻¹ is not determined by float64 data.
 func (p *Predictor) Limit() (*Prediction, error) {
+	if err := p.ready("Limit"); err != nil {
+		return nil, err
+	}
 	lo, hi := p.values[0], p.values[p.n-1]
 	if !(lo > float64(p.n)*machineEps*math.Abs(hi)) {
 		return nil, fmt.Errorf("ntk: Limit: the training kernel has λ_min = %.3g ≤ n·ε·λ_max = %.3g; the t → ∞ limit needs a positive definite kernel (use AtTime with a finite t)", lo, float64(p.n)*machineEps*math.Abs(hi))
@@ -238,6 +255,14 @@ func (p *Predictor) evaluate(what string, eta float64, factors func(lambda float
 		return nil, fmt.Errorf("ntk: %s: the prediction overflows (λ_min = %.3g)", what, p.values[0])
 	}
 	return pr, nil
+}
+
+// ready reports a nil or zero Predictor, which only NewPredictor can build.
+func (p *Predictor) ready(fn string) error {
+	if p == nil || p.n == 0 {
+		return fmt.Errorf("ntk: %s: the Predictor is nil or empty; build it with NewPredictor", fn)
+	}
+	return nil
 }
 
 // checkSampleVector reports whether v has n finite entries.

@@ -3,9 +3,7 @@ package ntk
 import (
 	"fmt"
 	"io"
-	"os"
 
-	"github.com/sbinet/npyio/npz"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/sparsentk/sparsentk/internal/atomicfile"
@@ -28,21 +26,13 @@ func (net *Network) Save(path string) error {
 		return err
 	}
 	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
-		zw := npz.NewWriter(w)
-		for _, e := range []struct {
-			name string
-			v    any
-		}{
-			{"W.npy", net.W},
-			{"bias.npy", net.Bias},
-			{"a.npy", net.A},
-			{"format.npy", int64(networkFormat)},
-		} {
-			if err := zw.Write(e.name, e.v); err != nil {
-				return fmt.Errorf("ntk: writing %s to %q: %w", e.name, path, err)
-			}
+		err := writeNPZ(w, []npzEntry{
+			{"W", net.W}, {"bias", net.Bias}, {"a", net.A}, {"format", int64(networkFormat)},
+		})
+		if err != nil {
+			return fmt.Errorf("ntk: saving the network to %q: %w", path, err)
 		}
-		return zw.Close()
+		return nil
 	})
 }
 
@@ -50,53 +40,39 @@ func (net *Network) Save(path string) error {
 // arrays), verifies the archive's checksums and checks that its arrays fit
 // together.
 func Load(path string) (*Network, error) {
-	f, err := os.Open(path)
+	return loadNPZ(path, "network file", ReadNetwork)
+}
+
+// ReadNetwork reads a network archive of size bytes from r; see Load. Every
+// entry's CRC-32 is verified, so damage is never silent, and no input makes
+// it panic or allocate more than the archive's arrays need (at most
+// MaxKernelBytes).
+func ReadNetwork(r io.ReaderAt, size int64) (*Network, error) {
+	a, err := readNPZ(r, size, "network file", MaxKernelBytes)
 	if err != nil {
-		return nil, fmt.Errorf("ntk: cannot open network file: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	info, err := f.Stat()
+	if err := a.format(networkFormat); err != nil {
+		return nil, err
+	}
+	W, err := a.array("W", 'f', 2)
 	if err != nil {
-		return nil, fmt.Errorf("ntk: cannot stat network file: %w", err)
+		return nil, err
 	}
-	r, err := npz.NewReader(f, info.Size())
+	bias, err := a.array("bias", 'f', 1)
 	if err != nil {
-		return nil, fmt.Errorf("ntk: %q is not a readable .npz archive: %w", path, err)
+		return nil, err
 	}
-	// Every .npz entry carries a CRC-32 that zip checks only when an entry
-	// is read to its end; read them all so that damage is never silent.
-	for _, key := range r.Keys() {
-		rc, err := r.Open(key)
-		if err == nil {
-			_, err = io.Copy(io.Discard, rc)
-			rc.Close()
-		}
-		if err != nil {
-			return nil, fmt.Errorf("ntk: %q is damaged (entry %s): %w", path, key, err)
-		}
+	A, err := a.array("a", 'f', 1)
+	if err != nil {
+		return nil, err
 	}
-	var format int64
-	if err := r.Read("format.npy", &format); err != nil {
-		return nil, fmt.Errorf("ntk: %q has no readable format entry (not written by ntk.Save?): %w", path, err)
+	if W.shape[0] == 0 || W.shape[1] == 0 {
+		return nil, fmt.Errorf("ntk: the network file: W has shape %v; a network needs at least one neuron and one input dimension", W.shape)
 	}
-	if format != networkFormat {
-		return nil, fmt.Errorf("ntk: %q has layout version %d; this version of ntk reads version %d", path, format, networkFormat)
-	}
-	net := &Network{W: new(mat.Dense)}
-	for _, e := range []struct {
-		name string
-		ptr  any
-	}{
-		{"W.npy", net.W},
-		{"bias.npy", &net.Bias},
-		{"a.npy", &net.A},
-	} {
-		if err := r.Read(e.name, e.ptr); err != nil {
-			return nil, fmt.Errorf("ntk: reading %s from %q: %w", e.name, path, err)
-		}
-	}
+	net := &Network{W: mat.NewDense(W.shape[0], W.shape[1], W.f), Bias: bias.f, A: A.f}
 	if err := net.Validate(); err != nil {
-		return nil, fmt.Errorf("ntk: %q holds an invalid network: %w", path, err)
+		return nil, fmt.Errorf("ntk: the network file holds an invalid network: %w", err)
 	}
 	return net, nil
 }

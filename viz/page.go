@@ -34,6 +34,12 @@ func (p *Page) Add(charts ...Chart) *Page {
 // healthy page), and every chart with its static fallback. It returns the
 // first chart error, naming the chart, before writing anything.
 func (p *Page) Render(w io.Writer) error {
+	if p == nil {
+		return errors.New("viz: the page is nil; start one with NewPage")
+	}
+	if w == nil {
+		return fmt.Errorf("viz: page %q: the writer is nil; pass an open file or a buffer", p.title)
+	}
 	if len(p.charts) == 0 {
 		return fmt.Errorf("viz: page %q has no charts; add some with Add", p.title)
 	}

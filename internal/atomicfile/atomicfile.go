@@ -19,7 +19,7 @@ func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err err
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("atomicfile: cannot create a temporary file beside %q: %w", path, err)
+		return fmt.Errorf("atomicfile: cannot create a temporary file beside %q (check that the directory exists and is writable): %w", path, err)
 	}
 	name := tmp.Name()
 	defer func() {

@@ -90,7 +90,11 @@ func parseDecls(src string, cell int) (decls []*decl, mainBody string, hasMain b
 				for _, s := range d.Specs {
 					s := s.(*ast.ImportSpec)
 					path, _ := strconv.Unquote(s.Path.Value)
-					key := importKeyRE.FindStringSubmatch(path)[1]
+					m := importKeyRE.FindStringSubmatch(path)
+					if m == nil { // found by FuzzExport: import ""
+						return nil, "", false, &lineError{line: line(s.Pos()), err: fmt.Errorf("import path %q is not a package path; import a package such as \"fmt\"", path)}
+					}
+					key := m[1]
 					if s.Name != nil {
 						key = s.Name.Name
 					}

@@ -56,6 +56,9 @@ type exporter struct {
 // cells in order, one test per cell that runs code. See the package
 // documentation for the rules and the differences from the kernel.
 func Export(nb *Notebook, opt Options) ([]byte, error) {
+	if nb == nil {
+		return nil, errors.New("nbexport: the notebook is nil; pass the result of Parse")
+	}
 	if !token.IsIdentifier(opt.Package) {
 		return nil, fmt.Errorf("nbexport: package name %q is not a Go identifier", opt.Package)
 	}

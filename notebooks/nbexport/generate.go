@@ -52,6 +52,9 @@ func PackageName(name string) (string, error) {
 // that helpers with the same name in two notebooks do not clash. Files come
 // sorted by notebook; the first failing notebook stops Generate.
 func Generate(dir, outDir string) ([]File, error) {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("nbexport: the notebook folder %q is not a readable directory; pass the folder that holds the .ipynb files: %v", dir, err)
+	}
 	paths, err := filepath.Glob(filepath.Join(dir, "*.ipynb"))
 	if err != nil {
 		return nil, err
