@@ -1,0 +1,611 @@
+package ntk
+
+import (
+	"math"
+	"unsafe"
+
+	"gonum.org/v1/gonum/floats"
+)
+
+// sparseGroup is a range of consecutive neurons, processed by one goroutine
+// at a time, with its own accumulators and scratch space.
+type sparseGroup struct {
+	lo, hi int
+	live   []*sparseNeuron // neurons that fire on some sample, in increasing r
+	all    []*sparseNeuron // every neuron that fired at t = 0 (for lambdaMax0)
+	f      []float64       // Σ_r a_r z_ri over the group's firing pairs
+	count  []int32         // number of the group's neurons firing on i
+
+	z           []float64 // scratch: n pre-activations
+	g           []float64 // scratch: d
+	dal         []float64
+	idx         []int32
+	genB, genMu float64 // cache of sparseGenerous
+
+	budget int64 // bytes the group may hold (its share of DenseMemory or the limit)
+	arrays int64 // bytes of the live neurons' candidate arrays
+
+	floatArena []float64 // the unused part of the current chunks
+	wordArena  []uint64
+	arenaBytes int64
+	hist       [sparseBins + 1]int32
+
+	deadFlips, deadFlipped int64
+	deadMoveW, deadMoveB   float64
+
+	flips, flipped, cands, pairs int64
+	rebuilds                     int
+	moveW, moveB                 float64
+	bytes                        int64
+}
+
+// sparseNeuron is the state of one live neuron.
+type sparseNeuron struct {
+	r     int32
+	a     float64
+	cand  []int32         // candidate samples, increasing
+	act   []int32         // positions in cand of the candidates that fire now, increasing
+	z32   []float32       // pre-activations at t = 0 of the non-firing candidates, until trimmed
+	trim  bool            // the initial candidate set awaits its first trim
+	impl  *sparseImplicit // nil in explicit mode
+	spare *sparseImplicit // arrays of a former implicit phase, for reuse
+
+	w0     []float64 // w_r(0)
+	b0     float64
+	fired0 []uint64 // samples that fired at t = 0; beyond its length, up to its
+	// capacity, the samples whose firing has differed from t = 0 (ever())
+
+	drift  float64 // bound on ρ‖w − w(t0)‖ + |b − b(t0)| since the reference state
+	margin float64 // distance of the closest non-candidate at the reference state
+	delta  float64 // the drift bound of the last step
+	drift0 float64 // implicit: the drift bound accumulated before the synchronization point
+	age    int32   // steps since the reference state
+	slack  float64 // rounding allowance per step
+	since  int32   // steps since the implicit weights were materialized
+	again  bool    // rebuild at the next evaluation
+
+	active       int32
+	flips        int32   // pairs whose firing differs from t = 0
+	flipsOut     int32   // of which outside the candidate set
+	flipped      int32   // pairs that have differed from t = 0 at some step
+	moveW, moveB float64 // ‖w − w(0)‖ (exact unless moveStale) and |b − b(0)|
+	moveUB       float64 // upper bound on ‖w − w(0)‖
+	moveStale    bool    // moveW predates the last step; moveUB bounds it
+	arrays       int64   // arrayBytes at the end of the last pass
+}
+
+// sparseImplicit holds the implicit representation w = w_sync + Σ α_k x_{cand[k]}.
+type sparseImplicit struct {
+	zs    []float64 // z at the synchronization point
+	u     []float64 // accumulated change of z since then
+	alpha []float64
+	p     []float64 // ⟨w_sync − w0, x_cand[k]⟩, for the movement
+	dsq   float64   // ‖w_sync − w0‖²
+}
+
+// ever returns the set of samples whose firing has differed from t = 0.
+func (nr *sparseNeuron) ever() []uint64 { return nr.fired0[len(nr.fired0):cap(nr.fired0)] }
+
+func bitAt(b []uint64, i int32) bool { return b[i>>6]&(1<<(uint(i)&63)) != 0 }
+
+func bitSet(b []uint64, i int32) { b[i>>6] |= 1 << (uint(i) & 63) }
+
+// initial evaluates every neuron of the group at θ(0): the firing pattern at
+// initialization, the contributions to f(0), and generous candidate sets
+// that the first update trims to a cost-balanced margin.
+func (t *sparseTrainer) initial(gr *sparseGroup) {
+	n := t.n
+	bias, A := t.net.Bias, t.net.A
+	z := gr.z
+	for r := gr.lo; r < gr.hi; r++ {
+		w, b := t.wRow(r), bias[r]
+		fires := false
+		for i := 0; i < n; i++ {
+			z[i] = floats.Dot(w, t.x[i*t.d:(i+1)*t.d]) - b
+			fires = fires || z[i] >= 0
+		}
+		gr.pairs += int64(n)
+		if !fires {
+			continue
+		}
+		nr := &sparseNeuron{r: int32(r), a: A[r], b0: b, trim: true}
+		nr.w0 = gr.floats(t.d)
+		copy(nr.w0, w)
+		bs := gr.words(2 * t.words)
+		nr.fired0 = bs[:t.words]
+		if b != gr.genB || gr.genMu == 0 {
+			gr.genB, gr.genMu = b, sparseGenerous(b, t.rho)+math.SmallestNonzeroFloat64
+		}
+		gen := gr.genMu
+		var size, firing int
+		for _, zi := range z {
+			if zi >= -gen {
+				size++
+				if zi >= 0 {
+					firing++
+				}
+			}
+		}
+		nr.cand = make([]int32, 0, size)
+		nr.act = make([]int32, 0, firing)
+		nr.z32 = make([]float32, 0, size-firing)
+		for i := 0; i < n; i++ {
+			zi := z[i]
+			if zi < -gen {
+				continue
+			}
+			if zi >= 0 {
+				bitSet(nr.fired0, int32(i))
+				gr.f[i] += nr.a * zi
+				gr.count[i]++
+				nr.active++
+				nr.act = append(nr.act, int32(len(nr.cand)))
+			} else {
+				nr.z32 = append(nr.z32, float32(zi))
+			}
+			nr.cand = append(nr.cand, int32(i))
+		}
+		nr.margin = gen
+		gr.live = append(gr.live, nr)
+		gr.all = append(gr.all, nr)
+		gr.cands += int64(len(nr.cand))
+		nr.arrays = arrayBytes(nr)
+		gr.arrays += nr.arrays
+	}
+	gr.bytes = gr.held()
+}
+
+// chunk returns the number of neurons whose fixed-size state (initial
+// weights, bit sets) the group allocates at once: one allocation per chunk
+// keeps that state contiguous and, since it is never freed during training,
+// retiring neurons leaves no garbage behind. At most 1/8 of the group's
+// neurons, so that the unused end of the last chunk stays small.
+func (gr *sparseGroup) chunk() int { return min(256, max(1, (gr.hi-gr.lo)/8)) }
+
+// floats returns k float64s from the group's arena.
+func (gr *sparseGroup) floats(k int) []float64 {
+	if len(gr.floatArena) < k {
+		gr.floatArena = make([]float64, k*gr.chunk())
+		gr.arenaBytes += 8 * int64(len(gr.floatArena))
+	}
+	s := gr.floatArena[:k:k]
+	gr.floatArena = gr.floatArena[k:]
+	return s
+}
+
+// words returns k uint64s from the group's arena.
+func (gr *sparseGroup) words(k int) []uint64 {
+	if len(gr.wordArena) < k {
+		gr.wordArena = make([]uint64, k*gr.chunk())
+		gr.arenaBytes += 8 * int64(len(gr.wordArena))
+	}
+	s := gr.wordArena[:k:k]
+	gr.wordArena = gr.wordArena[k:]
+	return s
+}
+
+// arrayBytes returns the bytes of the candidate arrays of nr.
+func arrayBytes(nr *sparseNeuron) int64 {
+	b := 4 * int64(cap(nr.cand)+cap(nr.act)+cap(nr.z32))
+	for _, im := range []*sparseImplicit{nr.impl, nr.spare} {
+		if im != nil {
+			b += 32 * int64(cap(im.u))
+		}
+	}
+	return b
+}
+
+// held returns the bytes the group holds: arenas, neuron lists, neuron
+// states and candidate arrays.
+func (gr *sparseGroup) held() int64 {
+	return gr.arenaBytes + 8*int64(cap(gr.live)+cap(gr.all)) + sparseNeuronBytes*int64(len(gr.live)) + gr.arrays
+}
+
+// room returns the bytes available for the candidate arrays of nr: the
+// group's budget less what it holds besides them.
+func (gr *sparseGroup) room(nr *sparseNeuron) float64 {
+	return float64(gr.budget - gr.held() + nr.arrays)
+}
+
+// sparseNeuronBytes is the size of a sparseNeuron with its slice headers.
+const sparseNeuronBytes = int64(unsafe.Sizeof(sparseNeuron{})) + 16
+
+// startPass resets the group's results before a pass over its neurons.
+func (gr *sparseGroup) startPass() {
+	gr.flips, gr.flipped, gr.cands, gr.pairs, gr.rebuilds = gr.deadFlips, gr.deadFlipped, 0, 0, 0
+	gr.moveW, gr.moveB = gr.deadMoveW, gr.deadMoveB
+	gr.bytes = 0
+	clear(gr.f)
+	clear(gr.count)
+}
+
+// moveGroup takes one step of size eta for every live neuron of the group
+// and evaluates it at its new state.
+func (t *sparseTrainer) moveGroup(gr *sparseGroup, eta float64) {
+	gr.startPass()
+	keep := gr.live[:0]
+	for _, nr := range gr.live {
+		t.step(gr, nr, eta)
+		if nr.again || (nr.drift >= nr.margin && !sparseSkipCertificate) || (nr.impl != nil && nr.since >= sparseRefresh) {
+			t.rebuild(gr, nr)
+			gr.rebuilds++
+		} else {
+			t.evaluate(gr, nr)
+		}
+		if nr.active == 0 {
+			t.retire(gr, nr)
+			gr.arrays -= nr.arrays
+			nr.arrays = 0
+			continue
+		}
+		ab := arrayBytes(nr)
+		gr.arrays += ab - nr.arrays
+		nr.arrays = ab
+		// An explicit neuron's movement is recomputed only when its upper
+		// bound could exceed the group's maximum so far; otherwise its exact
+		// value cannot be the maximum.
+		if nr.moveStale && nr.moveUB > gr.moveW {
+			t.exactMove(nr)
+		}
+		keep = append(keep, nr)
+		gr.flips += int64(nr.flips)
+		gr.flipped += int64(nr.flipped)
+		if !nr.moveStale {
+			gr.moveW = max(gr.moveW, nr.moveW)
+		}
+		gr.moveB = max(gr.moveB, nr.moveB)
+		gr.cands += int64(len(nr.cand))
+	}
+	clear(gr.live[len(keep):])
+	gr.live = keep
+	gr.bytes = gr.held()
+}
+
+// step moves neuron nr by one gradient step:
+//
+//	w_r ← w_r − η Σ_{j∈A_r} g_j x_j,  b_r ← b_r + η Σ_{j∈A_r} g_j,  g_j = (f_j − y_j) a_r/√m.
+func (t *sparseTrainer) step(gr *sparseGroup, nr *sparseNeuron, eta float64) {
+	act := nr.act
+	s := 0.0
+	for _, k := range act {
+		s += t.resid[nr.cand[k]] * t.scale * nr.a
+	}
+	bias := t.net.Bias
+	db := eta * s
+	bias[int(nr.r)] += db
+	var stepW float64
+	if im := nr.impl; im != nil {
+		if cap(gr.dal) < len(act) {
+			gr.dal = make([]float64, len(act))
+		}
+		dal := gr.dal[:len(act)]
+		if cap(gr.idx) < len(act) {
+			gr.idx = make([]int32, len(act))
+		}
+		idx := gr.idx[:len(act)]
+		gr.idx = idx
+		sumDal := 0.0
+		for q, k := range act {
+			idx[q] = nr.cand[k]
+			dal[q] = -eta * (t.resid[idx[q]] * t.scale * nr.a)
+			im.alpha[k] += dal[q]
+			sumDal += dal[q]
+		}
+		// Δz_k = Σ_j Δα_j G̃(j, c_k), accumulated row by row of G̃ (one row
+		// per firing sample, read at the candidates' columns).
+		n := t.n
+		dz := gr.z[:len(nr.cand)]
+		clear(dz)
+		for j, c := range idx {
+			row := t.gram[int(c)*n : int(c)*n+n]
+			dj := dal[j]
+			for k, ck := range nr.cand {
+				dz[k] += dj * row[ck]
+			}
+		}
+		for k, v := range dz {
+			im.u[k] += v
+		}
+		norm2 := 0.0 // ‖Δw‖² + Δb² = Σ_j Δα_j Δz_j
+		for q, k := range act {
+			norm2 += dal[q] * dz[k]
+		}
+		stepW = math.Sqrt(max(norm2-sumDal*sumDal, 0))
+		nr.since++
+		nr.age++
+		// Switch to explicit when the implicit step has become dearer.
+		a, size := float64(len(act)), float64(len(nr.cand))
+		if t.cost.gram*a*size > 2*t.cost.dot*(a+size) && sparseForceMode != 2 {
+			nr.again = true
+		}
+		// With Δw = Σ_k α_k x_k and Δb = −Σ_k α_k since the synchronization,
+		// Σ_k α_k u_k = ‖Δw‖² + Δb², and
+		// ‖w − w0‖² = ‖w_sync − w0‖² + 2Σα_k p_k + ‖Δw‖².
+		sa, ap, au, aau, l1 := 0.0, 0.0, 0.0, 0.0, 0.0
+		for k, al := range im.alpha {
+			if al != 0 {
+				sa += al
+				ap += al * im.p[k]
+				au += al * im.u[k]
+				aau += math.Abs(al * im.u[k])
+				l1 += math.Abs(al) * t.maxCorr[nr.cand[k]]
+			}
+		}
+		dw2 := max(au-sa*sa, 0)
+		nr.moveW = math.Sqrt(max(im.dsq+2*ap+dw2, 0))
+		nr.moveUB, nr.moveStale = nr.moveW, false
+		// A non-candidate i moved by |Δz_i| = |⟨Δw, x_i⟩ + Δb|, at most
+		// ρ‖Δw‖ + |Δb| (Cauchy–Schwarz) and at most Σ_k |α_k| M_{c_k} + |Δb|
+		// with M_j = max_{i≠j} |⟨x_i, x_j⟩| (the second is tighter for nearly
+		// orthogonal data). The guard covers the rounding of the sums.
+		cs := t.rho*math.Sqrt(dw2+1e-9*(aau+sa*sa)) + math.Abs(sa)
+		nr.drift = nr.drift0 + min(cs, l1*(1+1e-9)+math.Abs(sa))*(1+1e-9) + float64(nr.since)*nr.slack
+	} else {
+		g := gr.g
+		clear(g)
+		for _, k := range act {
+			c := nr.cand[k]
+			floats.AddScaled(g, t.resid[c]*t.scale*nr.a, t.row(c))
+		}
+		w := t.wRow(int(nr.r))
+		floats.AddScaled(w, -eta, g)
+		stepW = eta * floats.Norm(g, 2)
+		nr.moveUB += stepW*(1+0x1p-40) + nr.slack
+		nr.moveStale = true
+		nr.drift += (t.rho*stepW+math.Abs(db))*(1+0x1p-40) + nr.slack
+		nr.age++
+	}
+	nr.moveB = math.Abs(bias[int(nr.r)] - nr.b0)
+	nr.delta = t.rho*stepW + math.Abs(db)
+	if nr.trim {
+		t.trim(gr, nr)
+	}
+}
+
+// retire removes a neuron that fires on no sample: it will never move again.
+func (t *sparseTrainer) retire(gr *sparseGroup, nr *sparseNeuron) {
+	t.materialize(gr, nr)
+	if nr.moveStale {
+		t.exactMove(nr)
+	}
+	gr.deadFlips += int64(nr.flips)
+	gr.deadFlipped += int64(nr.flipped)
+	gr.deadMoveW = max(gr.deadMoveW, nr.moveW)
+	gr.deadMoveB = max(gr.deadMoveB, nr.moveB)
+	gr.flips += int64(nr.flips)
+	gr.flipped += int64(nr.flipped)
+	gr.moveW = max(gr.moveW, nr.moveW)
+	gr.moveB = max(gr.moveB, nr.moveB)
+	nr.cand, nr.act, nr.z32, nr.impl, nr.spare, nr.w0 = nil, nil, nil, nil, nil, nil
+}
+
+// exactMove computes ‖w_r − w_r(0)‖ of an explicit neuron.
+func (t *sparseTrainer) exactMove(nr *sparseNeuron) {
+	nr.moveW = floats.Distance(t.wRow(int(nr.r)), nr.w0, 2)
+	nr.moveUB, nr.moveStale = nr.moveW, false
+}
+
+// materialize writes the implicit weights of nr into net.W and makes nr
+// explicit.
+func (t *sparseTrainer) materialize(gr *sparseGroup, nr *sparseNeuron) {
+	im := nr.impl
+	if im == nil {
+		return
+	}
+	w := t.wRow(int(nr.r))
+	for k, al := range im.alpha {
+		if al != 0 {
+			floats.AddScaled(w, al, t.row(nr.cand[k]))
+		}
+	}
+	nr.impl, nr.spare = nil, im // keep the arrays for the next synchronization
+	nr.since = 0
+}
+
+// evaluate decides the firing of every candidate of nr at the current state.
+func (t *sparseTrainer) evaluate(gr *sparseGroup, nr *sparseNeuron) {
+	b := t.net.Bias[int(nr.r)]
+	w := t.wRow(int(nr.r))
+	z := gr.z[:len(nr.cand)]
+	fired0, ever := nr.fired0, nr.ever()
+	if im := nr.impl; im != nil {
+		for k := range z {
+			z[k] = im.zs[k] + im.u[k]
+		}
+	} else {
+		d := t.d
+		for k, c := range nr.cand {
+			z[k] = floats.Dot(w, t.x[int(c)*d:int(c)*d+d]) - b
+		}
+	}
+	flips := nr.flipsOut
+	firing := 0
+	for _, zk := range z {
+		if zk >= 0 {
+			firing++
+		}
+	}
+	act := fitInt32(nr.act, firing, firing/8+4)
+	for k, c := range nr.cand {
+		zk := z[k]
+		on := zk >= 0
+		if on {
+			gr.f[c] += nr.a * zk
+			gr.count[c]++
+			act = append(act, int32(k))
+		}
+		if on != bitAt(fired0, c) {
+			flips++
+			if !bitAt(ever, c) {
+				bitSet(ever, c)
+				nr.flipped++
+			}
+		}
+	}
+	nr.act = act
+	nr.active = int32(len(act))
+	nr.flips = flips
+	gr.pairs += int64(len(nr.cand))
+}
+
+// rebuild recomputes all n pre-activations of nr at the current state,
+// decides its firing everywhere, and chooses a new mode, margin and candidate
+// set.
+func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron) {
+	t.materialize(gr, nr)
+	n := t.n
+	w, b := t.wRow(int(nr.r)), t.net.Bias[int(nr.r)]
+	z := gr.z
+	fired0, ever := nr.fired0, nr.ever()
+	var active, flips int32
+	for i := 0; i < n; i++ {
+		zi := floats.Dot(w, t.x[i*t.d:(i+1)*t.d]) - b
+		z[i] = zi
+		on := zi >= 0
+		if on {
+			gr.f[i] += nr.a * zi
+			gr.count[i]++
+			active++
+		}
+		if on != bitAt(fired0, int32(i)) {
+			flips++
+			if !bitAt(ever, int32(i)) {
+				bitSet(ever, int32(i))
+				nr.flipped++
+			}
+		}
+	}
+	gr.pairs += int64(n)
+	nr.active, nr.flips = active, flips
+	nr.again = false
+	if active == 0 {
+		return
+	}
+	implicit, mu := t.chooseMargin(gr, nr, z, int(active), math.Inf(1))
+	size := 0
+	for _, zi := range z {
+		if zi >= -mu {
+			size++
+		}
+	}
+	nr.cand, nr.act = fitInt32(nr.cand, size, size/8+4), fitInt32(nr.act, int(active), int(active)/8+4)
+	nearest := math.Inf(-1) // the largest excluded pre-activation
+	nr.flipsOut = 0
+	for i := 0; i < n; i++ {
+		zi := z[i]
+		if zi < -mu {
+			nearest = max(nearest, zi)
+			if bitAt(nr.fired0, int32(i)) {
+				nr.flipsOut++
+			}
+			continue
+		}
+		if zi >= 0 {
+			nr.act = append(nr.act, int32(len(nr.cand)))
+		}
+		nr.cand = append(nr.cand, int32(i))
+	}
+	wn := floats.Norm(w, 2)
+	nr.slack = 0x1p-44 * (t.rho*wn + math.Abs(b) + 1)
+	nr.margin = -nearest - nr.slack
+	nr.drift, nr.age = 0, 0
+	if implicit {
+		t.synchronize(gr, nr, z)
+	}
+}
+
+// synchronize makes nr implicit with the current materialized weights as the
+// base point; z, if not nil, holds the current pre-activations of all samples.
+func (t *sparseTrainer) synchronize(gr *sparseGroup, nr *sparseNeuron, z []float64) {
+	k := len(nr.cand)
+	im := nr.spare
+	if im == nil {
+		im = &sparseImplicit{}
+	}
+	nr.spare = nil
+	im.zs = resize(im.zs, k)
+	im.u = resize(im.u, k)
+	im.alpha = resize(im.alpha, k)
+	im.p = resize(im.p, k)
+	clear(im.u)
+	clear(im.alpha)
+	w, b := t.wRow(int(nr.r)), t.net.Bias[int(nr.r)]
+	diff := gr.g
+	for j := range diff {
+		diff[j] = w[j] - nr.w0[j]
+	}
+	im.dsq = floats.Dot(diff, diff)
+	for q, c := range nr.cand {
+		xc := t.row(c)
+		if z != nil {
+			im.zs[q] = z[c]
+		} else {
+			im.zs[q] = floats.Dot(w, xc) - b
+		}
+		im.p[q] = floats.Dot(diff, xc)
+	}
+	gr.pairs += int64(k)
+	nr.impl = im
+	nr.since = 0
+	nr.drift0 = nr.drift
+}
+
+// trim cuts the generous candidate set of the initial state down to the
+// cost-balanced margin, now that the drift of the first step is known.
+func (t *sparseTrainer) trim(gr *sparseGroup, nr *sparseNeuron) {
+	limit := nr.margin
+	z := gr.z[:len(nr.z32)]
+	for k, v := range nr.z32 {
+		z[k] = float64(v)
+	}
+	implicit, mu := t.chooseMargin(gr, nr, z, int(nr.active), limit)
+	nearest := -limit
+	keep, q, neg := 0, 0, 0
+	for k, c := range nr.cand {
+		if q < len(nr.act) && int(nr.act[q]) == k {
+			nr.act[q] = int32(keep) // firing samples are always kept
+			q++
+		} else {
+			zk := z[neg]
+			neg++
+			if zk < -mu {
+				nearest = max(nearest, zk)
+				continue
+			}
+		}
+		nr.cand[keep] = c
+		keep++
+	}
+	nr.cand = nr.cand[:keep]
+	if cap(nr.cand) > 2*keep+16 { // release the generous set's memory
+		nr.cand = append(make([]int32, 0, keep), nr.cand...)
+	}
+	nr.flipsOut = 0 // every sample that fired at t = 0 is a candidate
+	w, b := t.wRow(int(nr.r)), t.net.Bias[int(nr.r)]
+	// float32 pre-activations are within 2^-24 relative of the exact ones.
+	nr.slack = 0x1p-44 * (t.rho*floats.Norm(w, 2) + math.Abs(b) + 1)
+	nr.margin = -nearest*(1-0x1p-22) - nr.slack
+	nr.drift += nr.slack
+	nr.z32, nr.trim = nil, false
+	if implicit {
+		t.synchronize(gr, nr, nil)
+	}
+}
+
+// fitInt32 returns an empty slice with capacity at least k, reusing s unless
+// it is too small or more than twice too large; a new slice gets room for
+// headroom more elements, so that sets that grow slowly are not reallocated
+// at every rebuild.
+func fitInt32(s []int32, k, headroom int) []int32 {
+	if cap(s) < k || cap(s) > 2*k+16 {
+		return make([]int32, 0, k+headroom)
+	}
+	return s[:0]
+}
+
+func resize(s []float64, k int) []float64 {
+	if cap(s) < k || cap(s) > 2*k+16 {
+		return make([]float64, k, k+k/4+4)
+	}
+	return s[:k]
+}
