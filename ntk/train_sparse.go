@@ -169,9 +169,10 @@ func newSparseTrainer(net *Network, X *mat.Dense, y []float64, limit int64) (*sp
 	if raw.Stride != d {
 		t.fixed += 8 * int64(n*d)
 	}
-	// Each group may hold what the dense trainer would spend on its neurons,
-	// less its share of the buffers held in common (see chooseMargin).
-	perNeuron := float64(min(DenseMemory(n, m, d), limit)-t.fixed) / float64(m)
+	// Each group may hold 90% of what the dense trainer would spend on its
+	// neurons, less its share of the buffers held in common (see
+	// chooseMargin); the rest covers what the accounting cannot see.
+	perNeuron := float64(min(sparseDenseShare(n, m, d), limit)-t.fixed) / float64(m)
 	for g := 0; g < groups; g++ {
 		t.groups = append(t.groups, &sparseGroup{
 			lo: g * m / groups, hi: (g + 1) * m / groups,

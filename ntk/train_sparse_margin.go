@@ -64,7 +64,7 @@ func (t *sparseTrainer) chooseMargin(gr *sparseGroup, nr *sparseNeuron, z []floa
 	// its own share (8n bytes) and a quarter of what the group has left
 	// beyond, so that the rest of the group still finds room.
 	room := min(gr.room(nr), gr.room(nr)/4+8*n+64) - (4.5*a + 32)
-	capE, capI := room/4.5, room/40.5
+	capE, capI := room/5.1, room/45.5 // with 1/8 for the allocator's size classes
 	if sparseForceMode == 2 {
 		capI = n
 	}

@@ -184,15 +184,16 @@ func (gr *sparseGroup) words(k int) []uint64 {
 	return s
 }
 
-// arrayBytes returns the bytes of the candidate arrays of nr.
+// arrayBytes returns the bytes of the candidate arrays of nr, with 1/8 more
+// for the rounding of small allocations to the allocator's size classes.
 func arrayBytes(nr *sparseNeuron) int64 {
 	b := 4 * int64(cap(nr.cand)+cap(nr.act)+cap(nr.z32))
 	for _, im := range []*sparseImplicit{nr.impl, nr.spare} {
 		if im != nil {
-			b += 32 * int64(cap(im.u))
+			b += 32*int64(cap(im.u)) + 64
 		}
 	}
-	return b
+	return b + b/8 + 48
 }
 
 // held returns the bytes the group holds: arenas, neuron lists, neuron

@@ -359,7 +359,7 @@ func TestTrainStopsAtToleranceAndOnObserverError(t *testing.T) {
 		t.Errorf("Tol = 1e-4: stopped after %d steps with losses %g, %g", last, hist.Loss[last-1], hist.Loss[last])
 	}
 	if hist.Method != Dense {
-		t.Errorf("Auto ran %v, want dense for now", hist.Method)
+		t.Errorf("Auto ran %v, want dense (sparse would need more memory than dense at n = 8)", hist.Method)
 	}
 	stop := errors.New("enough")
 	calls := 0

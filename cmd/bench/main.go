@@ -99,7 +99,8 @@ func main() {
 	fmt.Println("ms/step: wall time per step after the initial forward pass (setup: the initial pass).")
 	fmt.Printf("dense runs %d steps, sparse %d (20 at B < 1; dense time per step does not depend on the state);\n", cfg.denseSteps, cfg.steps)
 	fmt.Println("pairs and candidates are per-step means over the sparse run; peak: heap in use above the")
-	fmt.Println("baseline (measured; includes garbage not yet collected) and the documented formula (DenseMemory,")
+	fmt.Println("baseline, sampled after every step (it includes garbage not yet collected: Go lets the heap")
+	fmt.Println("grow to twice the live heap before collecting), and the documented formulas (DenseMemory,")
 	fmt.Printf("SparseMemory). η = %g/λ_max(H(0)), halved until the sparse run completes.\n", cfg.eta)
 	fmt.Println()
 
@@ -349,7 +350,7 @@ func synthetic(n, d int, seed uint64) (*mat.Dense, []float64, error) {
 func printRows(title string, rows []row) {
 	fmt.Printf("## %s\n\n", title)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "data\tB\tm\tn\td\tη\tdense ms/step\tsparse ms/step\tratio\tCPU ms/step d|s\tCPU ratio\t1/Q(B)\tauto\tactive pairs\tcandidates\trebuilds/step\tdense setup\tsparse setup\tdense peak\tsparse peak\tDenseMemory\tSparseMemory\tloss 0→T\tmax rel Δloss\t")
+	fmt.Fprintln(tw, "data\tB\tm\tn\td\tη\tdense ms/step\tsparse ms/step\tratio\tCPU ms/step d|s\tCPU ratio\t1/Q(B)\tauto\tactive pairs\tcandidates\trebuilds/step\tdense setup\tsparse setup\tpeak heap d|s\tDenseMemory\tSparseMemory\tloss 0→T\tmax rel Δloss\t")
 	for _, r := range rows {
 		ratio := "—"
 		cpuRatio := "—"
@@ -367,9 +368,9 @@ func printRows(title string, rows []row) {
 			dpeak = mb(r.densePeak)
 			agree = fmt.Sprintf("%.1e", r.agree)
 		}
-		fmt.Fprintf(tw, "%s\t%g\t%d\t%d\t%d\t%.3g\t%s\t%.2f (%d)\t%s\t%s\t%s\t%.0f\t%v\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%.4g→%.4g\t%s\t\n",
+		fmt.Fprintf(tw, "%s\t%g\t%d\t%d\t%d\t%.3g\t%s\t%.2f (%d)\t%s\t%s\t%s\t%.0f\t%v\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t%.4g→%.4g\t%s\t\n",
 			r.name, r.B, r.m, r.n, r.d, r.eta, dms, r.sparseMs, r.steps, ratio, cpuMs, cpuRatio, 1/ntk.Q(r.B), r.auto,
-			count(r.pairs), count(r.cands), r.rebuilds, dsetup, r.spSetup.Round(10*time.Millisecond), dpeak, mb(r.spPeak),
+			count(r.pairs), count(r.cands), r.rebuilds, dsetup, r.spSetup.Round(10*time.Millisecond), dpeak+" | "+mb(r.spPeak),
 			mb(r.denseMem), mb(r.spMem), r.loss0, r.lossEnd, agree)
 	}
 	tw.Flush()
