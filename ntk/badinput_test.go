@@ -344,6 +344,18 @@ func apiCases(t *testing.T) []badCase {
 	}
 	e1 := func(_ any, err error) error { return err }
 	e2 := func(_, _ any, err error) error { return err }
+	e3 := e2
+	ckptX := unitRows(6, 3, 231)
+	ckptY := []float64{1, -1, 1, -1, 1, -1}
+	ckptPath := ""
+	ckpt := func() string { // a checkpoint of a short run on ckptX, ckptY, written once
+		if ckptPath == "" {
+			ckptPath = filepath.Join(dir, "run.ckpt")
+			n, _ := New(Init{Width: 8, Dim: 3, B: 0.5, Seed: 232})
+			Train(n, ckptX, ckptY, TrainOptions{Eta: 0.5, Steps: 4, Method: Dense, CheckpointPath: ckptPath, CheckpointEvery: 2})
+		}
+		return ckptPath
+	}
 	return []badCase{
 		// The network (New, Predict, Active and Train are in TestBadInputsReturnErrors).
 		{"Network.Validate nil", []string{"nil"}, func() error { var n *Network; return n.Validate() }},
@@ -356,6 +368,37 @@ func apiCases(t *testing.T) []badCase {
 		{"ReadNetwork nil", []string{"nil"}, func() error { return e1(ReadNetwork(nil, 10)) }},
 		{"ReadNetwork negative size", []string{"size"}, func() error { return e1(ReadNetwork(bytes.NewReader(nil), -1)) }},
 		{"ReadNetwork empty", []string{"not a readable .npz"}, func() error { return e1(ReadNetwork(bytes.NewReader(nil), 0)) }},
+
+		// Checkpoints (Resume's mismatches with its run are in TestResumeRefusesMismatches).
+		{"LoadCheckpoint missing", []string{"open"}, func() error { return e1(LoadCheckpoint(filepath.Join(dir, "missing.ckpt"))) }},
+		{"LoadCheckpoint network file", []string{"not a checkpoint"}, func() error { net.Save(path); return e1(LoadCheckpoint(path)) }},
+		{"ReadCheckpoint nil", []string{"nil"}, func() error { return e1(ReadCheckpoint(nil, 10)) }},
+		{"ReadCheckpoint negative size", []string{"size"}, func() error { return e1(ReadCheckpoint(bytes.NewReader(nil), -1)) }},
+		{"ReadCheckpoint empty", []string{"not a readable .npz"}, func() error { return e1(ReadCheckpoint(bytes.NewReader(nil), 0)) }},
+		{"Resume nil X", []string{"X"}, func() error { return e3(Resume(ckpt(), nil, ckptY, TrainOptions{Steps: 9})) }},
+		{"Resume NaN X", []string{"X[0][0]"}, func() error {
+			Xn := mat.DenseCopyOf(ckptX)
+			Xn.Set(0, 0, math.NaN())
+			return e3(Resume(ckpt(), Xn, ckptY, TrainOptions{Steps: 9}))
+		}},
+		{"Resume short y", []string{"len(y)"}, func() error { return e3(Resume(ckpt(), ckptX, ckptY[1:], TrainOptions{Steps: 9})) }},
+		{"Resume Inf y", []string{"y[2]"}, func() error {
+			return e3(Resume(ckpt(), ckptX, []float64{0, 0, math.Inf(-1), 0, 0, 0}, TrainOptions{Steps: 9}))
+		}},
+		{"Resume NaN eta", []string{"Eta"}, func() error { return e3(Resume(ckpt(), ckptX, ckptY, TrainOptions{Eta: math.NaN(), Steps: 9})) }},
+		{"Resume negative steps", []string{"Steps"}, func() error { return e3(Resume(ckpt(), ckptX, ckptY, TrainOptions{Steps: -1})) }},
+		{"Resume NaN tol", []string{"Tol"}, func() error { return e3(Resume(ckpt(), ckptX, ckptY, TrainOptions{Steps: 9, Tol: math.NaN()})) }},
+		{"Resume memory", []string{"MemoryLimit"}, func() error { return e3(Resume(ckpt(), ckptX, ckptY, TrainOptions{Steps: 9, MemoryLimit: 10})) }},
+		{"Resume checkpoint every", []string{"CheckpointEvery"}, func() error {
+			return e3(Resume(ckpt(), ckptX, ckptY, TrainOptions{Steps: 9, CheckpointPath: path}))
+		}},
+		{"Resume checkpoint dir", []string{"CheckpointPath"}, func() error {
+			return e3(Resume(ckpt(), ckptX, ckptY, TrainOptions{Steps: 9, CheckpointPath: filepath.Join(dir, "none", "c"), CheckpointEvery: 1}))
+		}},
+		{"Train checkpoint dir", []string{"CheckpointPath"}, func() error {
+			n, _ := New(Init{Width: 8, Dim: 3, B: 0.5, Seed: 233})
+			return e1(Train(n, ckptX, ckptY, TrainOptions{Eta: 1, Steps: 2, CheckpointPath: filepath.Join(dir, "none", "c"), CheckpointEvery: 1}))
+		}},
 
 		// Kernels.
 		{"KernelInf nil", []string{"X"}, func() error { return e1(KernelInf(nil, 1)) }},

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -79,6 +80,52 @@ func FuzzReadNetwork(f *testing.F) {
 			t.Fatalf("a loaded network does not survive Save and Load: %v", err)
 		}
 	})
+}
+
+// FuzzReadCheckpoint feeds arbitrary bytes to the checkpoint reader, seeded
+// with a real checkpoint: each input must be refused, or load as a checkpoint
+// whose parts fit together and that resumes (here: on data it was not
+// written for, which Resume must refuse with an error, not a panic).
+func FuzzReadCheckpoint(f *testing.F) {
+	whole := smallCheckpoint(f)
+	f.Add(whole)
+	f.Add(whole[:len(whole)/2])
+	f.Fuzz(func(t *testing.T, p []byte) {
+		// Past the SHA-256, which almost every mutation fails, the arrays'
+		// consistency checks must hold on their own.
+		if a, err := readNPZ(bytes.NewReader(p), int64(len(p)), "checkpoint", MaxKernelBytes); err == nil {
+			if cp, err := decodeCheckpoint(a); err == nil {
+				checkCheckpointParts(t, cp)
+			}
+		}
+		cp, err := ReadCheckpoint(bytes.NewReader(p), int64(len(p)))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "ntk: ") {
+				t.Fatalf("error %q does not come from ntk", err)
+			}
+			return
+		}
+		checkCheckpointParts(t, cp)
+		o := cp.origin
+		path := filepath.Join(t.TempDir(), "c.ckpt")
+		if err := os.WriteFile(path, p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		X := mat.NewDense(o.n, o.d, nil)
+		if _, _, err := Resume(path, X, make([]float64, o.n), TrainOptions{Steps: cp.Step + 1}); err == nil {
+			t.Fatal("Resume accepted data the checkpoint was not written for")
+		}
+	})
+}
+
+// checkCheckpointParts fails unless the parts of cp fit together.
+func checkCheckpointParts(t *testing.T, cp *Checkpoint) {
+	o := cp.origin
+	if err := cp.Network.Validate(); err != nil || cp.History.check("fuzz") != nil || len(cp.History.Stats) != cp.Step+1 ||
+		len(o.w0) != o.m*o.d || len(o.b0) != o.m || len(o.fired0) != o.m*o.words() || len(o.flipped) != o.m*o.words() ||
+		cp.Network.Width() != o.m || cp.Network.Dim() != o.d || !(cp.Eta > 0) || len(cp.data) != 32 {
+		t.Fatalf("a checkpoint with inconsistent parts was accepted: %+v", cp)
+	}
 }
 
 // FuzzReadHistory feeds arbitrary bytes to the history loaders (.npz and

@@ -62,29 +62,35 @@ func (h *History) SaveNPZ(path string) error {
 	if err := h.check("History.SaveNPZ"); err != nil {
 		return err
 	}
-	entries := make([]npzEntry, 0, len(historyColumns)+2)
-	for _, c := range historyColumns {
-		if c.f != nil {
-			v := make([]float64, len(h.Stats))
-			for t := range h.Stats {
-				v[t] = *c.f(&h.Stats[t])
-			}
-			entries = append(entries, npzEntry{c.name, v})
-			continue
-		}
-		v := make([]int64, len(h.Stats))
-		for t := range h.Stats {
-			v[t] = c.int(&h.Stats[t])
-		}
-		entries = append(entries, npzEntry{c.name, v})
-	}
-	entries = append(entries, npzEntry{"method", int64(h.Method)}, npzEntry{"format", int64(historyFormat)})
+	entries := append(h.entries(""), npzEntry{"format", int64(historyFormat)})
 	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		if err := writeNPZ(w, entries); err != nil {
 			return fmt.Errorf("ntk: History.SaveNPZ: writing %q: %w", path, err)
 		}
 		return nil
 	})
+}
+
+// entries returns the arrays of SaveNPZ but the format, with names prefixed
+// by prefix.
+func (h *History) entries(prefix string) []npzEntry {
+	entries := make([]npzEntry, 0, len(historyColumns)+1)
+	for _, c := range historyColumns {
+		if c.f != nil {
+			v := make([]float64, len(h.Stats))
+			for t := range h.Stats {
+				v[t] = *c.f(&h.Stats[t])
+			}
+			entries = append(entries, npzEntry{prefix + c.name, v})
+			continue
+		}
+		v := make([]int64, len(h.Stats))
+		for t := range h.Stats {
+			v[t] = c.int(&h.Stats[t])
+		}
+		entries = append(entries, npzEntry{prefix + c.name, v})
+	}
+	return append(entries, npzEntry{prefix + "method", int64(h.Method)})
 }
 
 // int returns an integer column's value.
@@ -213,7 +219,13 @@ func ReadHistory(r io.ReaderAt, size int64) (*History, error) {
 	if err := a.format(historyFormat); err != nil {
 		return nil, err
 	}
-	m, err := a.array("method", 'i', 0)
+	return readHistoryArrays(a, "", "the history file")
+}
+
+// readHistoryArrays reads the arrays written by History.entries(prefix)
+// from a and checks the history; what names it in errors.
+func readHistoryArrays(a *npzArchive, prefix, what string) (*History, error) {
+	m, err := a.array(prefix+"method", 'i', 0)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +235,7 @@ func ReadHistory(r io.ReaderAt, size int64) (*History, error) {
 		if c.f != nil {
 			kind = 'f'
 		}
-		arr, err := a.array(c.name, kind, 1)
+		arr, err := a.array(prefix+c.name, kind, 1)
 		if err != nil {
 			return nil, err
 		}
@@ -231,18 +243,18 @@ func ReadHistory(r io.ReaderAt, size int64) (*History, error) {
 			h.Stats = make([]Stats, arr.len())
 		}
 		if arr.len() != len(h.Stats) {
-			return nil, fmt.Errorf("ntk: the history file: array %q has %d entries but %q has %d; every column needs one entry per state",
-				c.name, arr.len(), historyColumns[0].name, len(h.Stats))
+			return nil, fmt.Errorf("ntk: %s: array %q has %d entries but %q has %d; every column needs one entry per state",
+				what, prefix+c.name, arr.len(), prefix+historyColumns[0].name, len(h.Stats))
 		}
 		for t := range h.Stats {
 			if c.f != nil {
 				*c.f(&h.Stats[t]) = arr.f[t]
 			} else if err := c.setInt(&h.Stats[t], arr.i[t]); err != nil {
-				return nil, fmt.Errorf("ntk: the history file: state %d: %v", t, err)
+				return nil, fmt.Errorf("ntk: %s: state %d: %v", what, t, err)
 			}
 		}
 	}
-	return h.finishLoad("the history file")
+	return h.finishLoad(what)
 }
 
 // ReadHistoryCSV reads a history written by History.WriteCSV from r.

@@ -441,6 +441,10 @@ func TestNumPyReadsWhatGoWrites(t *testing.T) {
 	must(SaveSpectrum(filepath.Join(dir, "spectrum.npz"), sp))
 	must(h.SaveNPZ(filepath.Join(dir, "history.npz")))
 	must(h.SaveCSV(filepath.Join(dir, "history.csv")))
+	ckNet := net.Clone()
+	ckHist, err := Train(ckNet, X, []float64{1, -1, 1, -1}, TrainOptions{Eta: 0.05, Steps: 2, Method: Dense,
+		CheckpointPath: filepath.Join(dir, "run.ckpt"), CheckpointEvery: 2})
+	must(err)
 	script := `
 import numpy as np, sys, os
 os.chdir(sys.argv[1])
@@ -451,6 +455,8 @@ print(net["W"].shape, net["bias"][0].hex(), net["a"].tolist(), int(net["format"]
 print(K.shape, K[0, 1].hex(), X.dtype, X[2, 1].hex())
 print(float(s["max"]).hex(), s["values"].tolist() == sorted(s["values"].tolist()), bool(s["pd"]))
 print(h["loss"].tolist()[:3], h["elapsed_ns"][1] / 1e9, int(h["method"]), c["loss"][1], c["elapsed_s"][3], c["method"][0])
+k = np.load("run.ckpt")
+print(int(k["step"]), k["W"].shape, k["W"][4, 2].hex(), k["w0"][4, 2].hex(), k["history_loss"][2].hex(), k["fired0"].shape)
 `
 	out, err := exec.Command(py, "-c", script, dir).CombinedOutput()
 	if err != nil {
@@ -461,6 +467,7 @@ print(h["loss"].tolist()[:3], h["elapsed_ns"][1] / 1e9, int(h["method"]), c["los
 		"(4, 4) " + pyHex(H.At(0, 1)) + " float64 " + pyHex(X.At(2, 1)),
 		pyHex(sp.Max) + " True True",
 		"[0.3333333333333333, 0.25, inf] 1.000000007 2 0.25 3.000000021 sparse",
+		"2 (5, 3) " + pyHex(ckNet.W.At(4, 2)) + " " + pyHex(net.W.At(4, 2)) + " " + pyHex(ckHist.Loss[2]) + " (5,)",
 	}, "\n")
 	if got := strings.TrimSpace(string(out)); got != want {
 		t.Errorf("NumPy read:\n%s\nwant:\n%s", got, want)

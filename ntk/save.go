@@ -55,6 +55,11 @@ func ReadNetwork(r io.ReaderAt, size int64) (*Network, error) {
 	if err := a.format(networkFormat); err != nil {
 		return nil, err
 	}
+	return readNetworkArrays(a)
+}
+
+// readNetworkArrays reads the arrays W, bias and a of an archive as a network.
+func readNetworkArrays(a *npzArchive) (*Network, error) {
 	W, err := a.array("W", 'f', 2)
 	if err != nil {
 		return nil, err
@@ -68,11 +73,11 @@ func ReadNetwork(r io.ReaderAt, size int64) (*Network, error) {
 		return nil, err
 	}
 	if W.shape[0] == 0 || W.shape[1] == 0 {
-		return nil, fmt.Errorf("ntk: the network file: W has shape %v; a network needs at least one neuron and one input dimension", W.shape)
+		return nil, fmt.Errorf("ntk: the %s: W has shape %v; a network needs at least one neuron and one input dimension", a.what, W.shape)
 	}
 	net := &Network{W: mat.NewDense(W.shape[0], W.shape[1], W.f), Bias: bias.f, A: A.f}
 	if err := net.Validate(); err != nil {
-		return nil, fmt.Errorf("ntk: the network file holds an invalid network: %w", err)
+		return nil, fmt.Errorf("ntk: the %s holds an invalid network: %w", a.what, err)
 	}
 	return net, nil
 }

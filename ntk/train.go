@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -71,6 +73,14 @@ type TrainOptions struct {
 	// and then after every step. A non-nil error stops training; Train then
 	// returns the history so far and that error.
 	Observe func(Stats) error
+	// CheckpointPath, if not empty, names the file that receives the state of
+	// the run after every CheckpointEvery steps (written atomically, each
+	// checkpoint replacing the previous one); Resume continues the run from
+	// it. See Resume for what a checkpoint holds and what resuming promises.
+	CheckpointPath string
+	// CheckpointEvery is the number of steps between checkpoints, > 0 when
+	// CheckpointPath is set.
+	CheckpointEvery int
 }
 
 // Stats describes the state of training after Step gradient steps.
@@ -78,7 +88,8 @@ type TrainOptions struct {
 // "Initial" below means the network as it was when Train was called (t = 0):
 // for a freshly initialized network that is the paper's θ(0). A run resumed
 // by a second call to Train measures flips and movement from its own start;
-// to measure them from an earlier state, keep a Clone of it and compare.
+// to measure them from an earlier state, keep a Clone of it and compare, or
+// train with checkpoints: Resume measures from the start of the original run.
 type Stats struct {
 	Step int     // number of steps taken
 	Loss float64 // ½ Σ_i (f(x_i) − y_i)²
@@ -200,74 +211,155 @@ func Train(net *Network, X *mat.Dense, y []float64, opt TrainOptions) (*History,
 	if err := opt.check(); err != nil {
 		return nil, err
 	}
-	m := net.Width()
-	limit := opt.MemoryLimit
-	if limit == 0 {
-		limit = 16 << 30
+	if err := opt.checkCheckpointDir(); err != nil {
+		return nil, err
 	}
 	method := opt.Method
 	if method == Auto {
-		method = chooseMethod(n, m, d, estimateSparse(net.Bias, n, maxRowNorm(X)), opt.Steps, limit)
+		method = chooseMethod(n, net.Width(), d, estimateSparse(net.Bias, n, maxRowNorm(X)), opt.Steps, opt.memoryLimit())
 	}
-	var tr trainer
-	switch method {
+	r := &run{net: net, X: X, y: y, opt: opt, method: method, start: start, hist: &History{Method: method}}
+	if err := r.newTrainer(nil); err != nil {
+		return nil, err
+	}
+	err := r.loop(0)
+	return r.hist, err
+}
+
+// run is one training run: a trainer on a network and data, its options and
+// its history.
+type run struct {
+	net    *Network
+	X      *mat.Dense
+	y      []float64
+	opt    TrainOptions
+	method Method // Dense or Sparse
+	tr     trainer
+	hist   *History
+	start  time.Time // Elapsed is measured from start
+	data   []byte    // fingerprint of X and y, for checkpoints; computed when needed
+}
+
+// memoryLimit returns MemoryLimit with its default.
+func (opt *TrainOptions) memoryLimit() int64 {
+	if opt.MemoryLimit == 0 {
+		return 16 << 30
+	}
+	return opt.MemoryLimit
+}
+
+// newTrainer makes the trainer of r.method, continuing from o if not nil.
+func (r *run) newTrainer(o *origin) error {
+	n, d := r.X.Dims()
+	m := r.net.Width()
+	limit := r.opt.memoryLimit()
+	switch r.method {
 	case Dense:
 		if need := DenseMemory(n, m, d); need > limit {
-			return nil, fmt.Errorf("ntk: the dense trainer needs %.3g GB for n = %d samples, width m = %d and d = %d, above TrainOptions.MemoryLimit = %.3g GB; raise the limit, reduce the width, or use the Sparse method",
+			return fmt.Errorf("ntk: the dense trainer needs %.3g GB for n = %d samples, width m = %d and d = %d, above TrainOptions.MemoryLimit = %.3g GB; raise the limit, reduce the width, or use the Sparse method",
 				float64(need)/1e9, n, m, d, float64(limit)/1e9)
 		}
-		tr = newDenseTrainer(net, X, y)
+		r.tr = newDenseTrainer(r.net, r.X, r.y, o)
 	case Sparse:
-		st, err := newSparseTrainer(net, X, y, limit)
+		st, err := newSparseTrainer(r.net, r.X, r.y, limit, o)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		tr = st
+		r.tr = st
 	}
+	return nil
+}
 
+// loop runs gradient descent from step t0, whose state the network holds.
+// For t0 > 0 (a resumed run) the history already records the state at t0:
+// the first forward only prepares the trainer.
+func (r *run) loop(t0 int) error {
+	opt := &r.opt
 	window := opt.DivergenceWindow
 	if window == 0 {
 		window = 50
 	}
-	hist := &History{Method: method}
-	rising := 0
-	for t := 0; ; t++ {
+	hist := r.hist
+	rising := 0 // consecutive steps with a growing loss
+	for t := len(hist.Loss) - 1; t > 0 && hist.Loss[t] > hist.Loss[t-1]; t-- {
+		rising++
+	}
+	for t := t0; ; t++ {
 		st := Stats{Step: t}
-		tr.forward(&st)
-		if f, ok := tr.(interface{ failure() error }); ok {
-			if err := f.failure(); err != nil {
-				tr.finish()
-				return hist, err
+		r.tr.forward(&st)
+		if err := r.failure(); err != nil {
+			r.tr.finish()
+			return err
+		}
+		if t > t0 || t0 == 0 {
+			st.Elapsed = time.Since(r.start)
+			hist.Loss = append(hist.Loss, st.Loss)
+			hist.Stats = append(hist.Stats, st)
+			if t > 0 && st.Loss > hist.Loss[t-1] {
+				rising++
+			} else {
+				rising = 0
+			}
+			// A step so large that every neuron stops firing leaves the loss
+			// frozen at ½‖y‖²: the gradient vanishes and training cannot recover.
+			dead := t > 0 && st.ActiveMax == 0 && hist.Stats[0].ActiveMax > 0
+			if math.IsNaN(st.Loss) || math.IsInf(st.Loss, 0) || (window > 0 && rising >= window) || dead {
+				r.tr.finish()
+				return &DivergenceError{Step: t, Loss: st.Loss, Eta: opt.Eta, LambdaMax: tr0LambdaMax(r.tr), Dead: dead}
+			}
+			if opt.Observe != nil {
+				if err := opt.Observe(st); err != nil {
+					r.tr.finish()
+					return err
+				}
+			}
+			if opt.CheckpointPath != "" && t > 0 && t%opt.CheckpointEvery == 0 {
+				if err := r.checkpoint(t); err != nil {
+					r.tr.finish()
+					return err
+				}
 			}
 		}
-		st.Elapsed = time.Since(start)
-		hist.Loss = append(hist.Loss, st.Loss)
-		hist.Stats = append(hist.Stats, st)
-		if t > 0 && st.Loss > hist.Loss[t-1] {
-			rising++
-		} else {
-			rising = 0
-		}
-		// A step so large that every neuron stops firing leaves the loss
-		// frozen at ½‖y‖²: the gradient vanishes and training cannot recover.
-		dead := t > 0 && st.ActiveMax == 0 && hist.Stats[0].ActiveMax > 0
-		if math.IsNaN(st.Loss) || math.IsInf(st.Loss, 0) || (window > 0 && rising >= window) || dead {
-			tr.finish()
-			return hist, &DivergenceError{Step: t, Loss: st.Loss, Eta: opt.Eta, LambdaMax: tr0LambdaMax(tr), Dead: dead}
-		}
-		if opt.Observe != nil {
-			if err := opt.Observe(st); err != nil {
-				tr.finish()
-				return hist, err
-			}
-		}
-		if t == opt.Steps || (opt.Tol > 0 && st.Loss <= opt.Tol) {
+		if t >= opt.Steps || (opt.Tol > 0 && hist.Loss[t] <= opt.Tol) {
 			break
 		}
-		tr.update(opt.Eta)
+		r.tr.update(opt.Eta)
 	}
-	tr.finish()
-	return hist, nil
+	r.tr.finish()
+	return nil
+}
+
+// failure reports an error that stopped the trainer, if it can fail.
+func (r *run) failure() error {
+	if f, ok := r.tr.(interface{ failure() error }); ok {
+		return f.failure()
+	}
+	return nil
+}
+
+// checkpoint writes the state after t steps to opt.CheckpointPath. A trainer
+// whose state is more than the network and its origin (Sparse: candidate
+// sets, implicit weights) is then restarted from what the file holds, exactly
+// as Resume restarts it, so that a resumed run repeats this one bit for bit.
+func (r *run) checkpoint(t int) error {
+	r.tr.finish()
+	o := r.tr.(originTrainer).origin()
+	if r.data == nil {
+		r.data = dataFingerprint(r.X, r.y)
+	}
+	cp := &Checkpoint{Step: t, Eta: r.opt.Eta, Method: r.method, Network: r.net, History: r.hist, origin: o, data: r.data}
+	if err := cp.save(r.opt.CheckpointPath); err != nil {
+		return err
+	}
+	if r.method == Dense {
+		return nil // its state is the network and the origin: nothing to restart
+	}
+	if err := r.newTrainer(o); err != nil {
+		return err
+	}
+	var discard Stats // the state at t is recorded already
+	r.tr.forward(&discard)
+	return r.failure()
 }
 
 // check reports the first invalid option.
@@ -283,6 +375,23 @@ func (opt *TrainOptions) check() error {
 		return fmt.Errorf("ntk: TrainOptions.MemoryLimit = %d; give a byte count ≥ 0 (0 means 16 GiB)", opt.MemoryLimit)
 	case opt.Method < Auto || opt.Method > Sparse:
 		return fmt.Errorf("ntk: TrainOptions.Method = %v; use ntk.Auto, ntk.Dense or ntk.Sparse", opt.Method)
+	case opt.CheckpointPath != "" && opt.CheckpointEvery <= 0:
+		return fmt.Errorf("ntk: TrainOptions.CheckpointEvery = %d with CheckpointPath = %q; give the number of steps between checkpoints (> 0)", opt.CheckpointEvery, opt.CheckpointPath)
+	case opt.CheckpointPath == "" && opt.CheckpointEvery != 0:
+		return fmt.Errorf("ntk: TrainOptions.CheckpointEvery = %d but CheckpointPath is empty; name the checkpoint file, or set CheckpointEvery to 0", opt.CheckpointEvery)
+	}
+	return nil
+}
+
+// checkCheckpointDir reports a checkpoint path whose directory does not
+// exist, before any training is spent.
+func (opt *TrainOptions) checkCheckpointDir() error {
+	if opt.CheckpointPath == "" {
+		return nil
+	}
+	dir := filepath.Dir(opt.CheckpointPath)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return fmt.Errorf("ntk: TrainOptions.CheckpointPath = %q: the directory %q does not exist or is not a directory; create it or choose another path", opt.CheckpointPath, dir)
 	}
 	return nil
 }

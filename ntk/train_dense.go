@@ -44,11 +44,14 @@ type denseTrainer struct {
 	rowNorm, biasMove          []float64 // per-neuron movement
 }
 
-func newDenseTrainer(net *Network, X *mat.Dense, y []float64) *denseTrainer {
+// newDenseTrainer prepares the dense trainer of net on X, y (validated by
+// Train). A non-nil o continues a run from that origin (a checkpoint);
+// otherwise the current state is t = 0.
+func newDenseTrainer(net *Network, X *mat.Dense, y []float64, o *origin) *denseTrainer {
 	n, _ := X.Dims()
 	m := net.Width()
 	words := (m + 63) / 64
-	return &denseTrainer{
+	t := &denseTrainer{
 		net: net, X: X, y: y, n: n, m: m,
 		scale:       1 / math.Sqrt(float64(m)),
 		pre:         make([]float64, n*m),
@@ -63,6 +66,24 @@ func newDenseTrainer(net *Network, X *mat.Dense, y []float64) *denseTrainer {
 		everFlipped: make([]int64, n),
 		rowNorm:     make([]float64, m),
 		biasMove:    make([]float64, m),
+	}
+	if o != nil {
+		copy(t.w0, o.w0)
+		copy(t.b0, o.b0)
+		t.fired0 = transposeBits(o.fired0, m, n)
+		t.flipped = transposeBits(o.flipped, m, n)
+		t.started = true
+	}
+	return t
+}
+
+// origin returns the trainer's origin; the network holds the current state.
+func (t *denseTrainer) origin() *origin {
+	return &origin{
+		m: t.m, n: t.n, d: t.net.Dim(),
+		w0: t.w0, b0: t.b0,
+		fired0:  transposeBits(t.fired0, t.n, t.m),
+		flipped: transposeBits(t.flipped, t.n, t.m),
 	}
 }
 

@@ -109,6 +109,8 @@ type sparseTrainer struct {
 	started  bool
 	finished bool
 
+	from *origin // the origin of a continued run until the first forward, or nil
+
 	limit int64 // MemoryLimit
 	fixed int64 // bytes independent of the candidate sets
 	bytes int64 // bytes in use after the last forward
@@ -116,10 +118,11 @@ type sparseTrainer struct {
 }
 
 // newSparseTrainer prepares the sparse trainer of net on X, y (validated by
-// Train). It refuses, with an error that names the fix, a problem whose
+// Train); a non-nil o continues a run from that origin (a checkpoint). It
+// refuses, with an error that names the fix, a problem whose
 // memory estimate exceeds limit or 90% of DenseMemory. The Gram matrix is
 // built only when it fits well within the dense trainer's memory.
-func newSparseTrainer(net *Network, X *mat.Dense, y []float64, limit int64) (*sparseTrainer, error) {
+func newSparseTrainer(net *Network, X *mat.Dense, y []float64, limit int64, o *origin) (*sparseTrainer, error) {
 	n, d := X.Dims()
 	m := net.Width()
 	raw := X.RawMatrix()
@@ -141,6 +144,7 @@ func newSparseTrainer(net *Network, X *mat.Dense, y []float64, limit int64) (*sp
 		rho:   rho,
 		cost:  newSparseCost(d),
 		resid: make([]float64, n),
+		from:  o,
 		limit: limit,
 	}
 	e := estimateSparse(net.Bias, n, rho)
@@ -259,6 +263,7 @@ func (t *sparseTrainer) forward(st *Stats) {
 			gr.startPass()
 			t.initial(gr)
 		})
+		t.from = nil
 	}
 	n := t.n
 	loss := 0.0
@@ -316,6 +321,28 @@ func (t *sparseTrainer) finish() {
 			t.materialize(gr, nr)
 		}
 	})
+}
+
+// origin returns the trainer's origin, after finish.
+func (t *sparseTrainer) origin() *origin {
+	n, m, d := t.n, t.m, t.d
+	o := &origin{m: m, n: n, d: d, w0: make([]float64, m*d), b0: append([]float64(nil), t.net.Bias...)}
+	w := o.words()
+	o.fired0, o.flipped = make([]uint64, m*w), make([]uint64, m*w)
+	// A neuron that never fired has never moved: w0 = w.
+	for r := 0; r < m; r++ {
+		copy(o.w0[r*d:(r+1)*d], t.wRow(r))
+	}
+	for _, gr := range t.groups {
+		for _, nr := range gr.all {
+			r := int(nr.r)
+			copy(o.w0[r*d:(r+1)*d], nr.w0)
+			o.b0[r] = nr.b0
+			copy(o.neuronBits(o.fired0, r), nr.fired0)
+			copy(o.neuronBits(o.flipped, r), nr.ever())
+		}
+	}
+	return o
 }
 
 // failure reports an error that stopped the trainer (memory).

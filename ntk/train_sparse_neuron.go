@@ -2,6 +2,7 @@ package ntk
 
 import (
 	"math"
+	"math/bits"
 	"unsafe"
 
 	"gonum.org/v1/gonum/floats"
@@ -92,10 +93,13 @@ func bitSet(b []uint64, i int32) { b[i>>6] |= 1 << (uint(i) & 63) }
 
 // initial evaluates every neuron of the group at θ(0): the firing pattern at
 // initialization, the contributions to f(0), and generous candidate sets
-// that the first update trims to a cost-balanced margin.
+// that the first update trims to a cost-balanced margin. When the trainer
+// continues a run from an origin (a checkpoint), the current state is the
+// reference state and the firing record comes from the origin.
 func (t *sparseTrainer) initial(gr *sparseGroup) {
 	n := t.n
-	bias, A := t.net.Bias, t.net.A
+	bias := t.net.Bias
+	o := t.from
 	z := gr.z
 	for r := gr.lo; r < gr.hi; r++ {
 		w, b := t.wRow(r), bias[r]
@@ -106,13 +110,13 @@ func (t *sparseTrainer) initial(gr *sparseGroup) {
 		}
 		gr.pairs += int64(n)
 		if !fires {
+			if o != nil && (anyBit(o.neuronBits(o.fired0, r)) || anyBit(o.neuronBits(o.flipped, r))) {
+				t.initialDead(gr, r)
+			}
 			continue
 		}
-		nr := &sparseNeuron{r: int32(r), a: A[r], b0: b, trim: true}
-		nr.w0 = gr.floats(t.d)
-		copy(nr.w0, w)
-		bs := gr.words(2 * t.words)
-		nr.fired0 = bs[:t.words]
+		nr := t.newNeuron(gr, r)
+		ever := nr.ever()
 		if b != gr.genB || gr.genMu == 0 {
 			gr.genB, gr.genMu = b, sparseGenerous(b, t.rho)+math.SmallestNonzeroFloat64
 		}
@@ -131,11 +135,21 @@ func (t *sparseTrainer) initial(gr *sparseGroup) {
 		nr.z32 = make([]float32, 0, size-firing)
 		for i := 0; i < n; i++ {
 			zi := z[i]
+			on := zi >= 0
+			if on && o == nil {
+				bitSet(nr.fired0, int32(i))
+			}
+			if on != bitAt(nr.fired0, int32(i)) {
+				nr.flips++
+				bitSet(ever, int32(i))
+			}
 			if zi < -gen {
+				if bitAt(nr.fired0, int32(i)) {
+					nr.flipsOut++
+				}
 				continue
 			}
-			if zi >= 0 {
-				bitSet(nr.fired0, int32(i))
+			if on {
 				gr.f[i] += nr.a * zi
 				gr.count[i]++
 				nr.active++
@@ -145,14 +159,84 @@ func (t *sparseTrainer) initial(gr *sparseGroup) {
 			}
 			nr.cand = append(nr.cand, int32(i))
 		}
+		nr.flipped = int32(popCount(ever))
 		nr.margin = gen
 		gr.live = append(gr.live, nr)
 		gr.all = append(gr.all, nr)
 		gr.cands += int64(len(nr.cand))
 		nr.arrays = arrayBytes(nr)
 		gr.arrays += nr.arrays
+		gr.flips += int64(nr.flips)
+		gr.flipped += int64(nr.flipped)
+		gr.moveW = max(gr.moveW, nr.moveW)
+		gr.moveB = max(gr.moveB, nr.moveB)
 	}
 	gr.bytes = gr.held()
+}
+
+// newNeuron returns the state of neuron r at the start of training: its
+// initial parameters and firing record come from the trainer's origin if it
+// has one, and are the current ones otherwise.
+func (t *sparseTrainer) newNeuron(gr *sparseGroup, r int) *sparseNeuron {
+	w, b := t.wRow(r), t.net.Bias[r]
+	nr := &sparseNeuron{r: int32(r), a: t.net.A[r], b0: b, trim: true}
+	nr.w0 = gr.floats(t.d)
+	bs := gr.words(2 * t.words)
+	nr.fired0 = bs[:t.words]
+	if o := t.from; o != nil {
+		copy(nr.w0, o.w0[r*t.d:(r+1)*t.d])
+		nr.b0 = o.b0[r]
+		copy(nr.fired0, o.neuronBits(o.fired0, r))
+		copy(nr.ever(), o.neuronBits(o.flipped, r))
+		nr.moveW = floats.Distance(w, nr.w0, 2)
+		nr.moveUB = nr.moveW
+		nr.moveB = math.Abs(b - nr.b0)
+	} else {
+		copy(nr.w0, w)
+	}
+	return nr
+}
+
+// initialDead records neuron r, which fired at the origin of a continued run
+// but fires on no sample now: it will not move again, and only counts in the
+// telemetry and the next checkpoint.
+func (t *sparseTrainer) initialDead(gr *sparseGroup, r int) {
+	nr := t.newNeuron(gr, r)
+	ever := nr.ever()
+	for k, word := range nr.fired0 {
+		ever[k] |= word // every sample it fired on at t = 0 is a flip now
+	}
+	nr.flips = int32(popCount(nr.fired0))
+	nr.flipped = int32(popCount(ever))
+	nr.cand, nr.act, nr.z32, nr.trim = nil, nil, nil, false
+	gr.all = append(gr.all, nr)
+	gr.deadFlips += int64(nr.flips)
+	gr.deadFlipped += int64(nr.flipped)
+	gr.deadMoveW = max(gr.deadMoveW, nr.moveW)
+	gr.deadMoveB = max(gr.deadMoveB, nr.moveB)
+	gr.flips += int64(nr.flips)
+	gr.flipped += int64(nr.flipped)
+	gr.moveW = max(gr.moveW, nr.moveW)
+	gr.moveB = max(gr.moveB, nr.moveB)
+}
+
+// anyBit reports whether some bit of b is set.
+func anyBit(b []uint64) bool {
+	for _, w := range b {
+		if w != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// popCount returns the number of set bits of b.
+func popCount(b []uint64) int {
+	c := 0
+	for _, w := range b {
+		c += bits.OnesCount64(w)
+	}
+	return c
 }
 
 // chunk returns the number of neurons whose fixed-size state (initial
@@ -377,7 +461,8 @@ func (t *sparseTrainer) retire(gr *sparseGroup, nr *sparseNeuron) {
 	gr.flipped += int64(nr.flipped)
 	gr.moveW = max(gr.moveW, nr.moveW)
 	gr.moveB = max(gr.moveB, nr.moveB)
-	nr.cand, nr.act, nr.z32, nr.impl, nr.spare, nr.w0 = nil, nil, nil, nil, nil, nil
+	// w0 stays (in the group's arena) for the origin of a checkpoint.
+	nr.cand, nr.act, nr.z32, nr.impl, nr.spare = nil, nil, nil, nil, nil
 }
 
 // exactMove computes ‖w_r − w_r(0)‖ of an explicit neuron.
@@ -571,6 +656,9 @@ func (t *sparseTrainer) trim(gr *sparseGroup, nr *sparseNeuron) {
 			neg++
 			if zk < -mu {
 				nearest = max(nearest, zk)
+				if bitAt(nr.fired0, c) { // only in a continued run
+					nr.flipsOut++
+				}
 				continue
 			}
 		}
@@ -581,7 +669,6 @@ func (t *sparseTrainer) trim(gr *sparseGroup, nr *sparseNeuron) {
 	if cap(nr.cand) > 2*keep+16 { // release the generous set's memory
 		nr.cand = append(make([]int32, 0, keep), nr.cand...)
 	}
-	nr.flipsOut = 0 // every sample that fired at t = 0 is a candidate
 	w, b := t.wRow(int(nr.r)), t.net.Bias[int(nr.r)]
 	// float32 pre-activations are within 2^-24 relative of the exact ones.
 	nr.slack = 0x1p-44 * (t.rho*floats.Norm(w, 2) + math.Abs(b) + 1)

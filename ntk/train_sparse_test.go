@@ -294,7 +294,7 @@ func TestSparseBothUpdatePaths(t *testing.T) {
 // it, unfinished, for inspection with the statistics of every state.
 func driveSparse(t *testing.T, net *Network, X *mat.Dense, y []float64, eta float64, steps int) (*sparseTrainer, []Stats) {
 	t.Helper()
-	tr, err := newSparseTrainer(net, X, y, 16<<30)
+	tr, err := newSparseTrainer(net, X, y, 16<<30, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

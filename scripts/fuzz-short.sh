@@ -10,6 +10,7 @@ targets=(
 	"./ntk FuzzOrthant"
 	"./ntk FuzzReadNetwork"
 	"./ntk FuzzReadHistory"
+	"./ntk FuzzReadCheckpoint"
 	"./ntk FuzzReadMatrix"
 	"./data FuzzReadIDX"
 	"./notebooks/nbexport FuzzExport"
