@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/sparsentk/sparsentk/internal/badinput"
 )
 
 // TestEveryFunctionRefusesBadInput calls every exported function and method
@@ -33,11 +35,7 @@ func TestEveryFunctionRefusesBadInput(t *testing.T) {
 	e1 := func(_ any, err error) error { return err }
 	e2 := func(_, _ any, err error) error { return err }
 	e3 := func(_, _, _ any, err error) error { return err }
-	cases := []struct {
-		name string
-		args []string // the error must name one of them
-		call func() error
-	}{
+	cases := []badinput.Case{
 		{"Sphere n = 0", []string{"n = 0"}, func() error { return e1(Sphere(0, 3, 1)) }},
 		{"Sphere d = -1", []string{"d = -1"}, func() error { return e1(Sphere(3, -1, 1)) }},
 		{"Sphere too large", []string{"n·d"}, func() error { return e1(Sphere(1<<20, 1<<20, 1)) }},
@@ -136,37 +134,7 @@ func TestEveryFunctionRefusesBadInput(t *testing.T) {
 		"exceeds the limit", "out of range", "in [", "in (", "differ", "non-empty", "not finite", "is zero", "overflows",
 		"not found", "looked for", "check", "install", "no class labels", "has no sample", "no indices", "corrupt",
 		"not an IDX", "truncated", "set "}
-	for _, c := range cases {
-		var err error
-		var panicked any
-		func() {
-			defer func() { panicked = recover() }()
-			err = c.call()
-		}()
-		switch {
-		case panicked != nil:
-			t.Errorf("%s: panic: %v", c.name, panicked)
-			continue
-		case err == nil:
-			t.Errorf("%s: no error", c.name)
-			continue
-		}
-		msg := err.Error()
-		named := false
-		for _, a := range c.args {
-			named = named || strings.Contains(msg, a)
-		}
-		if !named {
-			t.Errorf("%s: error %q names none of %q", c.name, msg, c.args)
-		}
-		fix := false
-		for _, w := range fixWords {
-			fix = fix || strings.Contains(msg, w)
-		}
-		if !fix {
-			t.Errorf("%s: error %q does not say what would fix it", c.name, msg)
-		}
-	}
+	badinput.Check(t, cases, fixWords)
 	t.Logf("%d bad-input cases", len(cases))
 	// The accessors without an error result must not panic on nil either.
 	if nilDS.Len() != 0 || nilDS.Dim() != 0 || nilDS.Clone() != nil {

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/sparsentk/sparsentk/internal/badinput"
 )
 
 // This file checks the promise of the package documentation: every exported
@@ -21,12 +23,7 @@ import (
 // (sweepCases); the others have hand-written cases (badInputCases).
 
 // badCase is one call that must fail.
-type badCase struct {
-	name string
-	// args lists the argument names of which the error must mention one.
-	args []string
-	call func() error
-}
+type badCase = badinput.Case
 
 // fixWords are phrases of which an error must contain one: it says what the
 // argument must be or what to do.
@@ -37,37 +34,7 @@ var fixWords = []string{"must", "want", "use ", "pass", "give", "raise", "reduce
 // errors and errors that name neither the argument nor a fix.
 func checkBadCases(t *testing.T, cases []badCase) {
 	t.Helper()
-	for _, c := range cases {
-		var err error
-		var panicked any
-		func() {
-			defer func() { panicked = recover() }()
-			err = c.call()
-		}()
-		switch {
-		case panicked != nil:
-			t.Errorf("%s: panic: %v", c.name, panicked)
-			continue
-		case err == nil:
-			t.Errorf("%s: no error", c.name)
-			continue
-		}
-		msg := err.Error()
-		named := false
-		for _, a := range c.args {
-			named = named || strings.Contains(msg, a)
-		}
-		if !named {
-			t.Errorf("%s: error %q names none of %q", c.name, msg, c.args)
-		}
-		fix := false
-		for _, w := range fixWords {
-			fix = fix || strings.Contains(msg, w)
-		}
-		if !fix {
-			t.Errorf("%s: error %q does not say what would fix it", c.name, msg)
-		}
-	}
+	badinput.Check(t, cases, fixWords)
 }
 
 // scalarBound describes a function of ints, float64s, Constants, []float64
@@ -177,9 +144,9 @@ func sweepCases(t *testing.T, bounds []scalarBound) []badCase {
 				args := append([]any(nil), b.valid...)
 				args[i] = bad
 				cases = append(cases, badCase{
-					name: fmt.Sprintf("%s(%s = %s)", b.name, b.args[i], describe(bad)),
-					args: names,
-					call: func() error { return call(args) },
+					Name: fmt.Sprintf("%s(%s = %s)", b.name, b.args[i], describe(bad)),
+					Args: names,
+					Call: func() error { return call(args) },
 				})
 			}
 		}

@@ -210,6 +210,12 @@ func (t *sparseTrainer) initialDead(gr *sparseGroup, r int) {
 	nr.flipped = int32(popCount(ever))
 	nr.cand, nr.act, nr.z32, nr.trim = nil, nil, nil, false
 	gr.all = append(gr.all, nr)
+	gr.countDead(nr)
+}
+
+// countDead adds the final statistics of a neuron that stopped firing to the
+// group's record of dead neurons and to its current results.
+func (gr *sparseGroup) countDead(nr *sparseNeuron) {
 	gr.deadFlips += int64(nr.flips)
 	gr.deadFlipped += int64(nr.flipped)
 	gr.deadMoveW = max(gr.deadMoveW, nr.moveW)
@@ -453,14 +459,7 @@ func (t *sparseTrainer) retire(gr *sparseGroup, nr *sparseNeuron) {
 	if nr.moveStale {
 		t.exactMove(nr)
 	}
-	gr.deadFlips += int64(nr.flips)
-	gr.deadFlipped += int64(nr.flipped)
-	gr.deadMoveW = max(gr.deadMoveW, nr.moveW)
-	gr.deadMoveB = max(gr.deadMoveB, nr.moveB)
-	gr.flips += int64(nr.flips)
-	gr.flipped += int64(nr.flipped)
-	gr.moveW = max(gr.moveW, nr.moveW)
-	gr.moveB = max(gr.moveB, nr.moveB)
+	gr.countDead(nr)
 	// w0 stays (in the group's arena) for the origin of a checkpoint.
 	nr.cand, nr.act, nr.z32, nr.impl, nr.spare = nil, nil, nil, nil, nil
 }

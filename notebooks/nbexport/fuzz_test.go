@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sparsentk/sparsentk/internal/badinput"
 )
 
 // FuzzExport feeds arbitrary notebook JSON to Parse and Export: each must
@@ -45,32 +47,29 @@ func TestExportRefusesBadInput(t *testing.T) {
 	dir := t.TempDir()
 	nb := &Notebook{Path: "x.ipynb", Cells: []Cell{{Number: 1, Type: "code", Source: "x := 1\n"}}}
 	e1 := func(_ any, err error) error { return err }
-	cases := []struct {
-		name, want string
-		call       func() error
-	}{
-		{"Parse nil", "invalid JSON", func() error { return e1(Parse("a.ipynb", nil)) }},
-		{"Parse empty object", "no nbformat", func() error { return e1(Parse("a.ipynb", []byte("{}"))) }},
-		{"Parse nbformat 3", "nbformat 3", func() error { return e1(Parse("a.ipynb", []byte(`{"nbformat": 3, "cells": []}`))) }},
-		{"Parse null cells", "no cells", func() error { return e1(Parse("a.ipynb", []byte(`{"nbformat": 4, "cells": null}`))) }},
-		{"Parse cells not a list", "cells is not a list", func() error { return e1(Parse("a.ipynb", []byte(`{"nbformat": 4, "cells": 5}`))) }},
-		{"Parse bad cell type", "cell_type", func() error {
+	cases := []badinput.Case{
+		{"Parse nil", []string{"invalid JSON"}, func() error { return e1(Parse("a.ipynb", nil)) }},
+		{"Parse empty object", []string{"no nbformat"}, func() error { return e1(Parse("a.ipynb", []byte("{}"))) }},
+		{"Parse nbformat 3", []string{"nbformat 3"}, func() error { return e1(Parse("a.ipynb", []byte(`{"nbformat": 3, "cells": []}`))) }},
+		{"Parse null cells", []string{"no cells"}, func() error { return e1(Parse("a.ipynb", []byte(`{"nbformat": 4, "cells": null}`))) }},
+		{"Parse cells not a list", []string{"cells is not a list"}, func() error { return e1(Parse("a.ipynb", []byte(`{"nbformat": 4, "cells": 5}`))) }},
+		{"Parse bad cell type", []string{"cell_type"}, func() error {
 			return e1(Parse("a.ipynb", []byte(`{"nbformat": 4, "cells": [{"cell_type": "sql", "source": ""}]}`)))
 		}},
-		{"Parse numeric source", "source is a number", func() error {
+		{"Parse numeric source", []string{"source is a number"}, func() error {
 			return e1(Parse("a.ipynb", []byte(`{"nbformat": 4, "cells": [{"cell_type": "code", "source": 3}]}`)))
 		}},
-		{"Parse other kernel", "gonb", func() error {
+		{"Parse other kernel", []string{"gonb"}, func() error {
 			return e1(Parse("a.ipynb", []byte(`{"nbformat": 4, "cells": [], "metadata": {"kernelspec": {"name": "python3"}}}`)))
 		}},
-		{"Export nil notebook", "nil", func() error { return e1(Export(nil, Options{Package: "nbx"})) }},
-		{"Export bad package", "package name", func() error { return e1(Export(nb, Options{Package: "1x"})) }},
-		{"Export empty package", "package name", func() error { return e1(Export(nb, Options{})) }},
-		{"PackageName empty", "no letter or digit", func() error { return e1(PackageName("")) }},
-		{"PackageName space", "use only ASCII", func() error { return e1(PackageName("my notebook")) }},
-		{"Generate missing dir", "not a readable directory", func() error { return e1(Generate(filepath.Join(dir, "missing"), dir)) }},
-		{"Check missing file", "is missing", func() error { return Check([]File{{Path: filepath.Join(dir, "a", "a_nb_test.go")}}, dir) }},
-		{"Write into a file", "not a directory", func() error {
+		{"Export nil notebook", []string{"nil"}, func() error { return e1(Export(nil, Options{Package: "nbx"})) }},
+		{"Export bad package", []string{"package name"}, func() error { return e1(Export(nb, Options{Package: "1x"})) }},
+		{"Export empty package", []string{"package name"}, func() error { return e1(Export(nb, Options{})) }},
+		{"PackageName empty", []string{"no letter or digit"}, func() error { return e1(PackageName("")) }},
+		{"PackageName space", []string{"use only ASCII"}, func() error { return e1(PackageName("my notebook")) }},
+		{"Generate missing dir", []string{"not a readable directory"}, func() error { return e1(Generate(filepath.Join(dir, "missing"), dir)) }},
+		{"Check missing file", []string{"is missing"}, func() error { return Check([]File{{Path: filepath.Join(dir, "a", "a_nb_test.go")}}, dir) }},
+		{"Write into a file", []string{"not a directory"}, func() error {
 			if _, _, err := Write([]File{{Path: filepath.Join(dir, "f"), Content: []byte("x")}}, dir); err != nil {
 				return err
 			}
@@ -78,19 +77,6 @@ func TestExportRefusesBadInput(t *testing.T) {
 			return err
 		}},
 	}
-	for _, c := range cases {
-		var err error
-		var panicked any
-		func() {
-			defer func() { panicked = recover() }()
-			err = c.call()
-		}()
-		switch {
-		case panicked != nil:
-			t.Errorf("%s: panic: %v", c.name, panicked)
-		case err == nil || !strings.Contains(err.Error(), c.want):
-			t.Errorf("%s: error %v, want one mentioning %q", c.name, err, c.want)
-		}
-	}
+	badinput.Check(t, cases, nil)
 	t.Logf("%d bad-input cases", len(cases))
 }
