@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sbinet/npyio/npy"
@@ -290,14 +293,22 @@ func (a *npzArchive) verifyChecksum() error {
 // does, so its runs with and without checkpoints agree to rounding (as Dense
 // and Sparse do), not bit for bit.
 //
-// A file left by a run killed while writing a checkpoint (the temporary
-// ".name.tmp-*" beside it) is never read: the checkpoint at path is the last
-// complete one.
+// A run killed while writing a checkpoint leaves the previous checkpoint at
+// path intact, and the partial one in a temporary file ".name.tmp-*" beside
+// it, which is never read; Resume deletes such files once it has loaded the
+// checkpoint (so no other process may be writing checkpoints to path).
 func Resume(path string, X *mat.Dense, y []float64, opt TrainOptions) (*Network, *History, error) {
 	start := time.Now()
 	cp, err := LoadCheckpoint(path)
 	if err != nil {
 		return nil, nil, err
+	}
+	escape := strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`)
+	pattern := filepath.Join(escape.Replace(filepath.Dir(path)), "."+escape.Replace(filepath.Base(path))+".tmp-*")
+	if partial, err := filepath.Glob(pattern); err == nil {
+		for _, p := range partial {
+			os.Remove(p)
+		}
 	}
 	net := cp.Network
 	if err := checkInputs(X, net.Dim()); err != nil {

@@ -426,6 +426,9 @@ func TestCheckpointSurvivesKill(t *testing.T) {
 			if cp, err := LoadCheckpoint(path); err != nil || cp.Step != 30 {
 				t.Errorf("after resuming, the checkpoint: %v, want step 30", err)
 			}
+			if temps, _ := filepath.Glob(filepath.Join(dir, ".run.ckpt.tmp-*")); len(temps) != 0 {
+				t.Errorf("Resume left the partial checkpoints %v", temps)
+			}
 		})
 	}
 }
