@@ -20,6 +20,7 @@ type sparseGroup struct {
 	g           []float64 // scratch: d
 	dal         []float64
 	idx         []int32
+	rows        []int32 // 0, …, n−1: the rows of a rebuild
 	genB, genMu float64 // cache of sparseGenerous
 
 	budget int64 // bytes the group may hold (its share of DenseMemory or the limit)
@@ -155,6 +156,18 @@ func (t *sparseTrainer) initial(gr *sparseGroup) {
 	gr.bytes = gr.held()
 }
 
+// everyRow returns the indices 0, …, n−1 (allocated at the first call).
+func (gr *sparseGroup) everyRow(n int) []int32 {
+	if len(gr.rows) != n {
+		gr.rows = make([]int32, n)
+		for i := range gr.rows {
+			gr.rows[i] = int32(i)
+		}
+		gr.arenaBytes += 4 * int64(n)
+	}
+	return gr.rows
+}
+
 // chunk returns the number of neurons whose fixed-size state (initial
 // weights, bit sets) the group allocates at once: one allocation per chunk
 // keeps that state contiguous and, since it is never freed during training,
@@ -267,28 +280,30 @@ func (t *sparseTrainer) moveGroup(gr *sparseGroup, eta float64) {
 //	w_r ← w_r − η Σ_{j∈A_r} g_j x_j,  b_r ← b_r + η Σ_{j∈A_r} g_j,  g_j = (f_j − y_j) a_r/√m.
 func (t *sparseTrainer) step(gr *sparseGroup, nr *sparseNeuron, eta float64) {
 	act := nr.act
+	// The firing samples and their coefficients g_j a_r/√m.
+	if cap(gr.dal) < len(act) {
+		gr.dal = make([]float64, len(act)+len(act)/4+4)
+	}
+	if cap(gr.idx) < len(act) {
+		gr.idx = make([]int32, len(act)+len(act)/4+4)
+	}
+	idx, coef := gr.idx[:len(act)], gr.dal[:len(act)]
 	s := 0.0
-	for _, k := range act {
-		s += t.resid[nr.cand[k]] * t.scale * nr.a
+	for q, k := range act {
+		c := nr.cand[k]
+		v := t.resid[c] * t.scale * nr.a
+		idx[q], coef[q] = c, v
+		s += v
 	}
 	bias := t.net.Bias
 	db := eta * s
 	bias[int(nr.r)] += db
 	var stepW float64
 	if im := nr.impl; im != nil {
-		if cap(gr.dal) < len(act) {
-			gr.dal = make([]float64, len(act))
-		}
-		dal := gr.dal[:len(act)]
-		if cap(gr.idx) < len(act) {
-			gr.idx = make([]int32, len(act))
-		}
-		idx := gr.idx[:len(act)]
-		gr.idx = idx
+		dal := coef
 		sumDal := 0.0
 		for q, k := range act {
-			idx[q] = nr.cand[k]
-			dal[q] = -eta * (t.resid[idx[q]] * t.scale * nr.a)
+			dal[q] = -eta * coef[q]
 			im.alpha[k] += dal[q]
 			sumDal += dal[q]
 		}
@@ -343,11 +358,7 @@ func (t *sparseTrainer) step(gr *sparseGroup, nr *sparseNeuron, eta float64) {
 		nr.drift = nr.drift0 + min(cs, l1*(1+1e-9)+math.Abs(sa))*(1+1e-9) + float64(nr.since)*nr.slack
 	} else {
 		g := gr.g
-		clear(g)
-		for _, k := range act {
-			c := nr.cand[k]
-			floats.AddScaled(g, t.resid[c]*t.scale*nr.a, t.row(c))
-		}
+		sumRows(g, t.x, t.d, idx, coef)
 		w := t.wRow(int(nr.r))
 		floats.AddScaled(w, -eta, g)
 		stepW = eta * floats.Norm(g, 2)
@@ -394,11 +405,16 @@ func (t *sparseTrainer) materialize(gr *sparseGroup, nr *sparseNeuron) {
 		return
 	}
 	w := t.wRow(int(nr.r))
+	idx, coef := gr.idx[:0], gr.dal[:0]
 	for k, al := range im.alpha {
 		if al != 0 {
-			floats.AddScaled(w, al, t.row(nr.cand[k]))
+			idx = append(idx, nr.cand[k])
+			coef = append(coef, al)
 		}
 	}
+	gr.idx, gr.dal = idx[:0], coef[:0]
+	sumRows(gr.g, t.x, t.d, idx, coef)
+	floats.Add(w, gr.g)
 	nr.impl, nr.spare = nil, im // keep the arrays for the next synchronization
 	nr.since = 0
 }
@@ -414,10 +430,7 @@ func (t *sparseTrainer) evaluate(gr *sparseGroup, nr *sparseNeuron) {
 			z[k] = im.zs[k] + im.u[k]
 		}
 	} else {
-		d := t.d
-		for k, c := range nr.cand {
-			z[k] = floats.Dot(w, t.x[int(c)*d:int(c)*d+d]) - b
-		}
+		dotRows(z, w, t.x, t.d, nr.cand, b)
 	}
 	flips := nr.flipsOut
 	firing := 0
@@ -459,9 +472,9 @@ func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron) {
 	z := gr.z
 	fired0, ever := nr.fired0, nr.ever()
 	var active, flips int32
+	dotRows(z, w, t.x, t.d, gr.everyRow(n), b)
 	for i := 0; i < n; i++ {
-		zi := floats.Dot(w, t.x[i*t.d:(i+1)*t.d]) - b
-		z[i] = zi
+		zi := z[i]
 		on := zi >= 0
 		if on {
 			gr.f[i] += nr.a * zi
@@ -536,15 +549,14 @@ func (t *sparseTrainer) synchronize(gr *sparseGroup, nr *sparseNeuron, z []float
 		diff[j] = w[j] - nr.w0[j]
 	}
 	im.dsq = floats.Dot(diff, diff)
-	for q, c := range nr.cand {
-		xc := t.row(c)
-		if z != nil {
+	if z != nil {
+		for q, c := range nr.cand {
 			im.zs[q] = z[c]
-		} else {
-			im.zs[q] = floats.Dot(w, xc) - b
 		}
-		im.p[q] = floats.Dot(diff, xc)
+	} else {
+		dotRows(im.zs, w, t.x, t.d, nr.cand, b)
 	}
+	dotRows(im.p, diff, t.x, t.d, nr.cand, 0)
 	gr.pairs += int64(k)
 	nr.impl = im
 	nr.since = 0

@@ -1,0 +1,91 @@
+package ntk
+
+// Row kernels of the sparse trainer: many dot products of one vector with
+// selected rows of a row-major matrix, and linear combinations of selected
+// rows, each in a single call. On amd64 with AVX2 and FMA they run in
+// assembly (rows_amd64.s); elsewhere, and when useRowAsm is false, in the
+// portable Go below. The two differ only in rounding: each result is a sum of
+// d products accumulated in a fixed order, with a rounding error of at most
+// about d·2^-53 times the sum of the absolute values of its terms (the usual
+// bound of a dot product; the fused multiply-adds of the assembly round once
+// per term instead of twice). Both are deterministic: the same inputs give
+// the same bits on a given machine.
+
+// dotRows sets z[k] = ⟨w, x_{idx[k]}⟩ − b for every k < len(idx), where x_i
+// is row i of the row-major matrix x with d columns. It panics if an index
+// is out of range or a slice is too short (a bug of the caller: the sparse
+// trainer's indices are always rows of its data).
+func dotRows(z, w, x []float64, d int, idx []int32, b float64) {
+	checkRows(x, d, idx)
+	if len(z) < len(idx) || len(w) < d {
+		panic("ntk: dotRows: slice too short")
+	}
+	if len(idx) == 0 {
+		return
+	}
+	if useRowAsm && d > 0 {
+		dotRowsAsm(z, w, x, idx, d, b)
+		return
+	}
+	w = w[:d]
+	for k, i := range idx {
+		row := x[int(i)*d : int(i)*d+d]
+		var s0, s1, s2, s3 float64
+		j := 0
+		for ; j+4 <= d; j += 4 {
+			s0 += w[j] * row[j]
+			s1 += w[j+1] * row[j+1]
+			s2 += w[j+2] * row[j+2]
+			s3 += w[j+3] * row[j+3]
+		}
+		for ; j < d; j++ {
+			s0 += w[j] * row[j]
+		}
+		z[k] = (s0 + s1) + (s2 + s3) - b
+	}
+}
+
+// sumRows sets g = Σ_k coef[k]·x_{idx[k]} (g has length d; zero when idx is
+// empty). Same preconditions as dotRows; len(coef) ≥ len(idx).
+func sumRows(g, x []float64, d int, idx []int32, coef []float64) {
+	checkRows(x, d, idx)
+	if len(g) < d || len(coef) < len(idx) {
+		panic("ntk: sumRows: slice too short")
+	}
+	g = g[:d]
+	if len(idx) == 0 {
+		clear(g)
+		return
+	}
+	if useRowAsm && d > 0 {
+		sumRowsAsm(g, x, idx, coef, d)
+		return
+	}
+	clear(g)
+	for k, i := range idx {
+		c := coef[k]
+		row := x[int(i)*d : int(i)*d+d]
+		for j, v := range row {
+			g[j] += c * v
+		}
+	}
+}
+
+// checkRows panics unless every idx[k] is a row of x (d columns): the
+// assembly kernels read memory without bounds checks.
+func checkRows(x []float64, d int, idx []int32) {
+	if d < 0 {
+		panic("ntk: row kernel: negative dimension")
+	}
+	rows := len(x)
+	if d > 0 {
+		rows = len(x) / d
+	}
+	bad := false
+	for _, i := range idx {
+		bad = bad || uint32(i) >= uint32(rows)
+	}
+	if bad {
+		panic("ntk: row kernel: row index out of range")
+	}
+}

@@ -1,0 +1,34 @@
+package ntk
+
+// useRowAsm is true when the CPU and the operating system support AVX2 and
+// FMA (CPUID leaf 7 EBX bit 5, leaf 1 ECX bits 12, 27 and 28, and XCR0 with
+// the SSE and AVX state enabled). Tests switch it off to exercise the
+// portable kernels.
+var useRowAsm = hasAVX2FMA()
+
+func hasAVX2FMA() bool {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false
+	}
+	_, _, c1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if c1&(fma|osxsave|avx) != fma|osxsave|avx {
+		return false
+	}
+	if xcr0, _ := xgetbv(); xcr0&6 != 6 {
+		return false
+	}
+	_, b7, _, _ := cpuid(7, 0)
+	return b7&(1<<5) != 0
+}
+
+func cpuid(leaf, sub uint32) (a, b, c, d uint32)
+
+func xgetbv() (lo, hi uint32)
+
+//go:noescape
+func dotRowsAsm(z, w, x []float64, idx []int32, d int, b float64)
+
+//go:noescape
+func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d int)

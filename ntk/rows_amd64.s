@@ -1,0 +1,284 @@
+#include "textflag.h"
+
+// func cpuid(leaf, sub uint32) (a, b, c, d uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL leaf+0(FP), AX
+	MOVL sub+4(FP), CX
+	CPUID
+	MOVL AX, a+8(FP)
+	MOVL BX, b+12(FP)
+	MOVL CX, c+16(FP)
+	MOVL DX, d+20(FP)
+	RET
+
+// func xgetbv() (lo, hi uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-8
+	MOVL $0, CX
+	BYTE $0x0f; BYTE $0x01; BYTE $0xd0 // XGETBV
+	MOVL AX, lo+0(FP)
+	MOVL DX, hi+4(FP)
+	RET
+
+// func dotRowsAsm(z, w, x []float64, idx []int32, d int, b float64)
+//
+// z[k] = <w, x[idx[k]*d : idx[k]*d+d]> - b, two rows at a time (sharing the
+// loads of w), then the last row alone. Per row: four 4-lane accumulators
+// over blocks of 16 columns, the first of them over blocks of 4, summed as
+// (acc0+acc1)+(acc2+acc3), lanes (l0+l2)+(l1+l3), then the remaining
+// columns one by one. The order is the same for paired and single rows.
+TEXT ·dotRowsAsm(SB), NOSPLIT, $0-112
+	MOVQ z_base+0(FP), DI
+	MOVQ w_base+24(FP), SI
+	MOVQ x_base+48(FP), R8
+	MOVQ idx_base+72(FP), R9
+	MOVQ idx_len+80(FP), R10
+	MOVQ d+96(FP), R11
+	MOVSD b+104(FP), X14
+	MOVQ R11, R13
+	ANDQ $-16, R13    // d rounded down to 16
+	MOVQ R11, DX
+	ANDQ $-4, DX      // d rounded down to 4
+	XORQ BX, BX       // k
+
+dot_pair:
+	LEAQ 1(BX), AX
+	CMPQ AX, R10
+	JGE  dot_row
+	MOVLQSX (R9)(BX*4), AX
+	IMULQ R11, AX
+	LEAQ (R8)(AX*8), AX   // &x[idx[k]*d]
+	MOVLQSX 4(R9)(BX*4), R12
+	IMULQ R11, R12
+	LEAQ (R8)(R12*8), R12 // &x[idx[k+1]*d]
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	XORQ CX, CX
+
+pair_16:
+	CMPQ CX, R13
+	JGE  pair_4
+	VMOVUPD (SI)(CX*8), Y8
+	VMOVUPD 32(SI)(CX*8), Y9
+	VMOVUPD 64(SI)(CX*8), Y10
+	VMOVUPD 96(SI)(CX*8), Y11
+	VFMADD231PD (AX)(CX*8), Y8, Y0
+	VFMADD231PD 32(AX)(CX*8), Y9, Y1
+	VFMADD231PD 64(AX)(CX*8), Y10, Y2
+	VFMADD231PD 96(AX)(CX*8), Y11, Y3
+	VFMADD231PD (R12)(CX*8), Y8, Y4
+	VFMADD231PD 32(R12)(CX*8), Y9, Y5
+	VFMADD231PD 64(R12)(CX*8), Y10, Y6
+	VFMADD231PD 96(R12)(CX*8), Y11, Y7
+	ADDQ $16, CX
+	JMP  pair_16
+
+pair_4:
+	CMPQ CX, DX
+	JGE  pair_reduce
+	VMOVUPD (SI)(CX*8), Y8
+	VFMADD231PD (AX)(CX*8), Y8, Y0
+	VFMADD231PD (R12)(CX*8), Y8, Y4
+	ADDQ $4, CX
+	JMP  pair_4
+
+pair_reduce:
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y2, Y0, Y0
+	VADDPD Y5, Y4, Y4
+	VADDPD Y7, Y6, Y6
+	VADDPD Y6, Y4, Y4
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	VEXTRACTF128 $1, Y4, X5
+	VADDPD X5, X4, X4
+	VPERMILPD $1, X4, X5
+	VADDSD X5, X4, X4
+
+pair_1:
+	CMPQ CX, R11
+	JGE  pair_store
+	VMOVSD (SI)(CX*8), X8
+	VFMADD231SD (AX)(CX*8), X8, X0
+	VFMADD231SD (R12)(CX*8), X8, X4
+	INCQ CX
+	JMP  pair_1
+
+pair_store:
+	VSUBSD X14, X0, X0
+	VSUBSD X14, X4, X4
+	VMOVSD X0, (DI)(BX*8)
+	VMOVSD X4, 8(DI)(BX*8)
+	ADDQ $2, BX
+	JMP  dot_pair
+
+dot_row:
+	CMPQ BX, R10
+	JGE  dot_done
+	MOVLQSX (R9)(BX*4), AX
+	IMULQ R11, AX
+	LEAQ (R8)(AX*8), AX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ CX, CX
+
+dot_16:
+	CMPQ CX, R13
+	JGE  dot_4
+	VMOVUPD (SI)(CX*8), Y8
+	VMOVUPD 32(SI)(CX*8), Y9
+	VMOVUPD 64(SI)(CX*8), Y10
+	VMOVUPD 96(SI)(CX*8), Y11
+	VFMADD231PD (AX)(CX*8), Y8, Y0
+	VFMADD231PD 32(AX)(CX*8), Y9, Y1
+	VFMADD231PD 64(AX)(CX*8), Y10, Y2
+	VFMADD231PD 96(AX)(CX*8), Y11, Y3
+	ADDQ $16, CX
+	JMP  dot_16
+
+dot_4:
+	CMPQ CX, DX
+	JGE  dot_reduce
+	VMOVUPD (SI)(CX*8), Y8
+	VFMADD231PD (AX)(CX*8), Y8, Y0
+	ADDQ $4, CX
+	JMP  dot_4
+
+dot_reduce:
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+
+dot_1:
+	CMPQ CX, R11
+	JGE  dot_store
+	VMOVSD (SI)(CX*8), X8
+	VFMADD231SD (AX)(CX*8), X8, X0
+	INCQ CX
+	JMP  dot_1
+
+dot_store:
+	VSUBSD X14, X0, X0
+	VMOVSD X0, (DI)(BX*8)
+	INCQ BX
+	JMP  dot_row
+
+dot_done:
+	VZEROUPPER
+	RET
+
+// func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d int)
+//
+// g = sum_k coef[k] * x[idx[k]*d : idx[k]*d+d], len(idx) >= 1. Columns in
+// blocks of 32 (eight 4-lane accumulators), then 4, then 1; within a column
+// the terms are added in increasing k.
+TEXT ·sumRowsAsm(SB), NOSPLIT, $0-104
+	MOVQ g_base+0(FP), DI
+	MOVQ x_base+24(FP), R8
+	MOVQ idx_base+48(FP), R9
+	MOVQ idx_len+56(FP), R10
+	MOVQ coef_base+72(FP), SI
+	MOVQ d+96(FP), R11
+	MOVQ R11, R12
+	SHLQ $3, R12      // bytes per row
+	XORQ CX, CX       // first column of the block
+
+sum_32:
+	MOVQ R11, DX
+	SUBQ CX, DX
+	CMPQ DX, $32
+	JLT  sum_4
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	XORQ BX, BX
+
+sum_32_row:
+	MOVLQSX (R9)(BX*4), AX
+	IMULQ R12, AX
+	ADDQ R8, AX
+	VBROADCASTSD (SI)(BX*8), Y8
+	VFMADD231PD (AX)(CX*8), Y8, Y0
+	VFMADD231PD 32(AX)(CX*8), Y8, Y1
+	VFMADD231PD 64(AX)(CX*8), Y8, Y2
+	VFMADD231PD 96(AX)(CX*8), Y8, Y3
+	VFMADD231PD 128(AX)(CX*8), Y8, Y4
+	VFMADD231PD 160(AX)(CX*8), Y8, Y5
+	VFMADD231PD 192(AX)(CX*8), Y8, Y6
+	VFMADD231PD 224(AX)(CX*8), Y8, Y7
+	INCQ BX
+	CMPQ BX, R10
+	JLT  sum_32_row
+	VMOVUPD Y0, (DI)(CX*8)
+	VMOVUPD Y1, 32(DI)(CX*8)
+	VMOVUPD Y2, 64(DI)(CX*8)
+	VMOVUPD Y3, 96(DI)(CX*8)
+	VMOVUPD Y4, 128(DI)(CX*8)
+	VMOVUPD Y5, 160(DI)(CX*8)
+	VMOVUPD Y6, 192(DI)(CX*8)
+	VMOVUPD Y7, 224(DI)(CX*8)
+	ADDQ $32, CX
+	JMP  sum_32
+
+sum_4:
+	CMPQ DX, $4
+	JLT  sum_1
+	VXORPD Y0, Y0, Y0
+	XORQ BX, BX
+
+sum_4_row:
+	MOVLQSX (R9)(BX*4), AX
+	IMULQ R12, AX
+	ADDQ R8, AX
+	VBROADCASTSD (SI)(BX*8), Y8
+	VFMADD231PD (AX)(CX*8), Y8, Y0
+	INCQ BX
+	CMPQ BX, R10
+	JLT  sum_4_row
+	VMOVUPD Y0, (DI)(CX*8)
+	ADDQ $4, CX
+	SUBQ $4, DX
+	JMP  sum_4
+
+sum_1:
+	CMPQ DX, $0
+	JLE  sum_done
+	VXORPD X0, X0, X0
+	XORQ BX, BX
+
+sum_1_row:
+	MOVLQSX (R9)(BX*4), AX
+	IMULQ R12, AX
+	ADDQ R8, AX
+	VMOVSD (SI)(BX*8), X8
+	VFMADD231SD (AX)(CX*8), X8, X0
+	INCQ BX
+	CMPQ BX, R10
+	JLT  sum_1_row
+	VMOVSD X0, (DI)(CX*8)
+	INCQ CX
+	DECQ DX
+	JMP  sum_1
+
+sum_done:
+	VZEROUPPER
+	RET
