@@ -14,9 +14,12 @@ package ntk
 // dotRows sets z[k] = ⟨w, x_{idx[k]}⟩ − b for every k < len(idx), where x_i
 // is row i of the row-major matrix x with d columns. It panics if an index
 // is out of range or a slice is too short (a bug of the caller: the sparse
-// trainer's indices are always rows of its data).
+// trainer's indices are always rows of its data); the assembly checks every
+// index before it reads the row.
 func dotRows(z, w, x []float64, d int, idx []int32, b float64) {
-	checkRows(x, d, idx)
+	if d < 0 {
+		panic("ntk: dotRows: negative dimension")
+	}
 	if len(z) < len(idx) || len(w) < d {
 		panic("ntk: dotRows: slice too short")
 	}
@@ -24,7 +27,9 @@ func dotRows(z, w, x []float64, d int, idx []int32, b float64) {
 		return
 	}
 	if useRowAsm && d > 0 {
-		dotRowsAsm(z, w, x, idx, d, b)
+		if !dotRowsAsm(z, w, x, idx, d, b, len(x)/d) {
+			panic("ntk: dotRows: row index out of range")
+		}
 		return
 	}
 	w = w[:d]
@@ -48,7 +53,9 @@ func dotRows(z, w, x []float64, d int, idx []int32, b float64) {
 // sumRows sets g = Σ_k coef[k]·x_{idx[k]} (g has length d; zero when idx is
 // empty). Same preconditions as dotRows; len(coef) ≥ len(idx).
 func sumRows(g, x []float64, d int, idx []int32, coef []float64) {
-	checkRows(x, d, idx)
+	if d < 0 {
+		panic("ntk: sumRows: negative dimension")
+	}
 	if len(g) < d || len(coef) < len(idx) {
 		panic("ntk: sumRows: slice too short")
 	}
@@ -58,7 +65,9 @@ func sumRows(g, x []float64, d int, idx []int32, coef []float64) {
 		return
 	}
 	if useRowAsm && d > 0 {
-		sumRowsAsm(g, x, idx, coef, d)
+		if !sumRowsAsm(g, x, idx, coef, d, len(x)/d) {
+			panic("ntk: sumRows: row index out of range")
+		}
 		return
 	}
 	clear(g)
@@ -68,24 +77,5 @@ func sumRows(g, x []float64, d int, idx []int32, coef []float64) {
 		for j, v := range row {
 			g[j] += c * v
 		}
-	}
-}
-
-// checkRows panics unless every idx[k] is a row of x (d columns): the
-// assembly kernels read memory without bounds checks.
-func checkRows(x []float64, d int, idx []int32) {
-	if d < 0 {
-		panic("ntk: row kernel: negative dimension")
-	}
-	rows := len(x)
-	if d > 0 {
-		rows = len(x) / d
-	}
-	bad := false
-	for _, i := range idx {
-		bad = bad || uint32(i) >= uint32(rows)
-	}
-	if bad {
-		panic("ntk: row kernel: row index out of range")
 	}
 }

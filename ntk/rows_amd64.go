@@ -28,7 +28,7 @@ func cpuid(leaf, sub uint32) (a, b, c, d uint32)
 func xgetbv() (lo, hi uint32)
 
 //go:noescape
-func dotRowsAsm(z, w, x []float64, idx []int32, d int, b float64)
+func dotRowsAsm(z, w, x []float64, idx []int32, d int, b float64, rows int) (ok bool)
 
 //go:noescape
-func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d int)
+func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bool)

@@ -19,14 +19,14 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	MOVL DX, hi+4(FP)
 	RET
 
-// func dotRowsAsm(z, w, x []float64, idx []int32, d int, b float64)
+// func dotRowsAsm(z, w, x []float64, idx []int32, d int, b float64, rows int) (ok bool)
 //
 // z[k] = <w, x[idx[k]*d : idx[k]*d+d]> - b, two rows at a time (sharing the
 // loads of w), then the last row alone. Per row: four 4-lane accumulators
 // over blocks of 16 columns, the first of them over blocks of 4, summed as
 // (acc0+acc1)+(acc2+acc3), lanes (l0+l2)+(l1+l3), then the remaining
 // columns one by one. The order is the same for paired and single rows.
-TEXT ·dotRowsAsm(SB), NOSPLIT, $0-112
+TEXT ·dotRowsAsm(SB), NOSPLIT, $0-121
 	MOVQ z_base+0(FP), DI
 	MOVQ w_base+24(FP), SI
 	MOVQ x_base+48(FP), R8
@@ -45,9 +45,13 @@ dot_pair:
 	CMPQ AX, R10
 	JGE  dot_row
 	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+112(FP)
+	JAE  dot_bad
 	IMULQ R11, AX
 	LEAQ (R8)(AX*8), AX   // &x[idx[k]*d]
 	MOVLQSX 4(R9)(BX*4), R12
+	CMPQ R12, rows+112(FP)
+	JAE  dot_bad
 	IMULQ R11, R12
 	LEAQ (R8)(R12*8), R12 // &x[idx[k+1]*d]
 	VXORPD Y0, Y0, Y0
@@ -124,6 +128,8 @@ dot_row:
 	CMPQ BX, R10
 	JGE  dot_done
 	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+112(FP)
+	JAE  dot_bad
 	IMULQ R11, AX
 	LEAQ (R8)(AX*8), AX
 	VXORPD Y0, Y0, Y0
@@ -179,14 +185,20 @@ dot_store:
 
 dot_done:
 	VZEROUPPER
+	MOVB $1, ok+120(FP)
 	RET
 
-// func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d int)
+dot_bad:
+	VZEROUPPER
+	MOVB $0, ok+120(FP)
+	RET
+
+// func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bool)
 //
 // g = sum_k coef[k] * x[idx[k]*d : idx[k]*d+d], len(idx) >= 1. Columns in
 // blocks of 32 (eight 4-lane accumulators), then 4, then 1; within a column
 // the terms are added in increasing k.
-TEXT ·sumRowsAsm(SB), NOSPLIT, $0-104
+TEXT ·sumRowsAsm(SB), NOSPLIT, $0-113
 	MOVQ g_base+0(FP), DI
 	MOVQ x_base+24(FP), R8
 	MOVQ idx_base+48(FP), R9
@@ -214,6 +226,8 @@ sum_32:
 
 sum_32_row:
 	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+104(FP)
+	JAE  sum_bad
 	IMULQ R12, AX
 	ADDQ R8, AX
 	VBROADCASTSD (SI)(BX*8), Y8
@@ -247,6 +261,8 @@ sum_4:
 
 sum_4_row:
 	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+104(FP)
+	JAE  sum_bad
 	IMULQ R12, AX
 	ADDQ R8, AX
 	VBROADCASTSD (SI)(BX*8), Y8
@@ -267,6 +283,8 @@ sum_1:
 
 sum_1_row:
 	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+104(FP)
+	JAE  sum_bad
 	IMULQ R12, AX
 	ADDQ R8, AX
 	VMOVSD (SI)(BX*8), X8
@@ -281,4 +299,10 @@ sum_1_row:
 
 sum_done:
 	VZEROUPPER
+	MOVB $1, ok+112(FP)
+	RET
+
+sum_bad:
+	VZEROUPPER
+	MOVB $0, ok+112(FP)
 	RET

@@ -85,15 +85,30 @@ func TestRowKernels(t *testing.T) {
 // TestRowKernelsCheckIndices checks that an index outside the matrix panics
 // instead of reading beyond it.
 func TestRowKernelsCheckIndices(t *testing.T) {
-	x := make([]float64, 4*3)
-	for _, idx := range [][]int32{{4}, {-1}, {0, 1, 7}} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("dotRows with indices %v into 4 rows did not panic", idx)
-				}
-			}()
-			dotRows(make([]float64, len(idx)), make([]float64, 3), x, 3, idx, 0)
-		}()
+	saved := useRowAsm
+	defer func() { useRowAsm = saved }()
+	for _, asm := range []bool{false, saved} {
+		useRowAsm = asm
+		for _, d := range []int{3, 40} {
+			x := make([]float64, 4*d)
+			for _, idx := range [][]int32{{4}, {-1}, {0, 1, 7}, {0, 5}, {1, 2, 3, -2}} {
+				func() {
+					defer func() {
+						if recover() == nil {
+							t.Errorf("asm=%v d=%d: dotRows with indices %v into 4 rows did not panic", asm, d, idx)
+						}
+					}()
+					dotRows(make([]float64, len(idx)), make([]float64, d), x, d, idx, 0)
+				}()
+				func() {
+					defer func() {
+						if recover() == nil {
+							t.Errorf("asm=%v d=%d: sumRows with indices %v into 4 rows did not panic", asm, d, idx)
+						}
+					}()
+					sumRows(make([]float64, d), x, d, idx, make([]float64, len(idx)))
+				}()
+			}
+		}
 	}
 }

@@ -2,6 +2,7 @@ package ntk
 
 import (
 	"math"
+	"math/bits"
 	"unsafe"
 
 	"gonum.org/v1/gonum/floats"
@@ -47,6 +48,7 @@ type sparseNeuron struct {
 	cand  []int32         // candidate samples, increasing
 	act   []int32         // positions in cand of the candidates that fire now, increasing
 	z32   []float32       // pre-activations at t = 0 of the non-firing candidates, until trimmed
+	cbits []uint64        // fired0 and ever() at the candidates' positions (candidateBits); stale unless 2⌈|cand|/64⌉ long
 	trim  bool            // the initial candidate set awaits its first trim
 	impl  *sparseImplicit // nil in explicit mode
 	spare *sparseImplicit // arrays of a former implicit phase, for reuse
@@ -200,7 +202,7 @@ func (gr *sparseGroup) words(k int) []uint64 {
 // arrayBytes returns the bytes of the candidate arrays of nr, with 1/8 more
 // for the rounding of small allocations to the allocator's size classes.
 func arrayBytes(nr *sparseNeuron) int64 {
-	b := 4 * int64(cap(nr.cand)+cap(nr.act)+cap(nr.z32))
+	b := 4*int64(cap(nr.cand)+cap(nr.act)+cap(nr.z32)) + 8*int64(cap(nr.cbits))
 	for _, im := range []*sparseImplicit{nr.impl, nr.spare} {
 		if im != nil {
 			b += 32*int64(cap(im.u)) + 64
@@ -388,7 +390,7 @@ func (t *sparseTrainer) retire(gr *sparseGroup, nr *sparseNeuron) {
 	gr.flipped += int64(nr.flipped)
 	gr.moveW = max(gr.moveW, nr.moveW)
 	gr.moveB = max(gr.moveB, nr.moveB)
-	nr.cand, nr.act, nr.z32, nr.impl, nr.spare, nr.w0 = nil, nil, nil, nil, nil, nil
+	nr.cand, nr.act, nr.z32, nr.impl, nr.spare, nr.w0, nr.cbits = nil, nil, nil, nil, nil, nil, nil
 }
 
 // exactMove computes ‖w_r − w_r(0)‖ of an explicit neuron.
@@ -424,7 +426,7 @@ func (t *sparseTrainer) evaluate(gr *sparseGroup, nr *sparseNeuron) {
 	b := t.net.Bias[int(nr.r)]
 	w := t.wRow(int(nr.r))
 	z := gr.z[:len(nr.cand)]
-	fired0, ever := nr.fired0, nr.ever()
+	ever := nr.ever()
 	if im := nr.impl; im != nil {
 		for k := range z {
 			z[k] = im.zs[k] + im.u[k]
@@ -432,34 +434,81 @@ func (t *sparseTrainer) evaluate(gr *sparseGroup, nr *sparseNeuron) {
 	} else {
 		dotRows(z, w, t.x, t.d, nr.cand, b)
 	}
-	flips := nr.flipsOut
 	firing := 0
 	for _, zk := range z {
-		if zk >= 0 {
-			firing++
-		}
+		firing += b2i(zk >= 0)
 	}
-	act := fitInt32(nr.act, firing, firing/8+4)
-	for k, c := range nr.cand {
-		zk := z[k]
-		on := zk >= 0
-		if on {
-			gr.f[c] += nr.a * zk
-			gr.count[c]++
-			act = append(act, int32(k))
+	// One spare slot: every candidate writes its position, and only the
+	// firing ones advance.
+	act := fitInt32(nr.act, firing+1, firing/8+4)
+	act = act[:cap(act)]
+	na := 0
+	cand := nr.cand
+	words := (len(cand) + 63) >> 6
+	if len(nr.cbits) != 2*words {
+		t.candidateBits(nr)
+	}
+	f0, ev := nr.cbits[:words], nr.cbits[words:]
+	flips := nr.flipsOut
+	a := nr.a
+	f, count := gr.f, gr.count
+	for w := range f0 {
+		lo, hi := w<<6, min(w<<6+64, len(cand))
+		var on uint64
+		for k := lo; k < hi; k++ {
+			zk := z[k]
+			c := cand[k]
+			q := b2i(zk >= 0)
+			// a·z·1 = a·z exactly; a·z·0 = ±0 leaves f unchanged.
+			f[c] += a * zk * float64(q)
+			count[c] += int32(q)
+			act[na] = int32(k)
+			na += q
+			on |= uint64(q) << (k & 63)
 		}
-		if on != bitAt(fired0, c) {
-			flips++
-			if !bitAt(ever, c) {
-				bitSet(ever, c)
-				nr.flipped++
+		diff := on ^ f0[w]
+		flips += int32(bits.OnesCount64(diff))
+		if fresh := diff &^ ev[w]; fresh != 0 {
+			ev[w] |= fresh
+			nr.flipped += int32(bits.OnesCount64(fresh))
+			for ; fresh != 0; fresh &= fresh - 1 {
+				bitSet(ever, cand[lo+bits.TrailingZeros64(fresh)])
 			}
 		}
 	}
-	nr.act = act
-	nr.active = int32(len(act))
+	nr.act = act[:na]
+	nr.active = int32(na)
 	nr.flips = flips
-	gr.pairs += int64(len(nr.cand))
+	gr.pairs += int64(len(cand))
+}
+
+// b2i returns 1 for true and 0 for false (compiled without a branch).
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// candidateBits fills nr.cbits with two bit sets over the positions of the
+// candidates: fired at t = 0, and ever flipped (copies of fired0 and ever).
+func (t *sparseTrainer) candidateBits(nr *sparseNeuron) {
+	words := (len(nr.cand) + 63) >> 6
+	if cap(nr.cbits) < 2*words || cap(nr.cbits) > 4*words+4 {
+		nr.cbits = make([]uint64, 2*words, 2*words+2)
+	}
+	nr.cbits = nr.cbits[:2*words]
+	clear(nr.cbits)
+	f0, ev := nr.cbits[:words], nr.cbits[words:]
+	fired0, ever := nr.fired0, nr.ever()
+	for k, c := range nr.cand {
+		if bitAt(fired0, c) {
+			f0[k>>6] |= 1 << (k & 63)
+		}
+		if bitAt(ever, c) {
+			ev[k>>6] |= 1 << (k & 63)
+		}
+	}
 }
 
 // rebuild recomputes all n pre-activations of nr at the current state,
@@ -473,21 +522,23 @@ func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron) {
 	fired0, ever := nr.fired0, nr.ever()
 	var active, flips int32
 	dotRows(z, w, t.x, t.d, gr.everyRow(n), b)
-	for i := 0; i < n; i++ {
-		zi := z[i]
-		on := zi >= 0
-		if on {
-			gr.f[i] += nr.a * zi
-			gr.count[i]++
-			active++
+	a := nr.a
+	for wd := range fired0 {
+		lo, hi := wd<<6, min(wd<<6+64, n)
+		var on uint64
+		for i := lo; i < hi; i++ {
+			zi := z[i]
+			q := b2i(zi >= 0)
+			gr.f[i] += a * zi * float64(q) // a·z·0 = ±0 leaves f unchanged
+			gr.count[i] += int32(q)
+			on |= uint64(q) << (i & 63)
 		}
-		if on != bitAt(fired0, int32(i)) {
-			flips++
-			if !bitAt(ever, int32(i)) {
-				bitSet(ever, int32(i))
-				nr.flipped++
-			}
-		}
+		active += int32(bits.OnesCount64(on))
+		diff := on ^ fired0[wd]
+		flips += int32(bits.OnesCount64(diff))
+		fresh := diff &^ ever[wd]
+		ever[wd] |= fresh
+		nr.flipped += int32(bits.OnesCount64(fresh))
 	}
 	gr.pairs += int64(n)
 	nr.active, nr.flips = active, flips
@@ -503,6 +554,7 @@ func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron) {
 		}
 	}
 	nr.cand, nr.act = fitInt32(nr.cand, size, size/8+4), fitInt32(nr.act, int(active), int(active)/8+4)
+	nr.cbits = nr.cbits[:0]
 	nearest := math.Inf(-1) // the largest excluded pre-activation
 	nr.flipsOut = 0
 	for i := 0; i < n; i++ {
@@ -590,6 +642,7 @@ func (t *sparseTrainer) trim(gr *sparseGroup, nr *sparseNeuron) {
 		keep++
 	}
 	nr.cand = nr.cand[:keep]
+	nr.cbits = nr.cbits[:0]
 	if cap(nr.cand) > 2*keep+16 { // release the generous set's memory
 		nr.cand = append(make([]int32, 0, keep), nr.cand...)
 	}
