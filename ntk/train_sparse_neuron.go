@@ -22,6 +22,7 @@ type sparseGroup struct {
 	dal         []float64
 	idx         []int32
 	rows        []int32 // 0, …, n−1: the rows of a rebuild
+	sink        int32   // the sum of touch, kept so that its loads are not removed
 	genB, genMu float64 // cache of sparseGenerous
 
 	budget int64 // bytes the group may hold (its share of DenseMemory or the limit)
@@ -240,7 +241,11 @@ func (gr *sparseGroup) startPass() {
 func (t *sparseTrainer) moveGroup(gr *sparseGroup, eta float64) {
 	gr.startPass()
 	keep := gr.live[:0]
-	for _, nr := range gr.live {
+	live := gr.live
+	for q, nr := range live {
+		if q+1 < len(live) {
+			gr.touch(live[q+1])
+		}
 		t.step(gr, nr, eta)
 		if nr.again || (nr.drift >= nr.margin && !sparseSkipCertificate) || (nr.impl != nil && nr.since >= sparseRefresh) {
 			t.rebuild(gr, nr)
@@ -275,6 +280,20 @@ func (t *sparseTrainer) moveGroup(gr *sparseGroup, eta float64) {
 	clear(gr.live[len(keep):])
 	gr.live = keep
 	gr.bytes = gr.held()
+}
+
+// touch reads a few words of every cache line of the candidate arrays of
+// nr, so that their loads from memory overlap the work on the previous
+// neuron (Go has no prefetch instruction).
+func (gr *sparseGroup) touch(nr *sparseNeuron) {
+	s := int32(0)
+	for k := 0; k < len(nr.cand); k += 16 {
+		s += nr.cand[k]
+	}
+	for k := 0; k < len(nr.act); k += 16 {
+		s += nr.act[k]
+	}
+	gr.sink += s
 }
 
 // step moves neuron nr by one gradient step:
