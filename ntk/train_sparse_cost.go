@@ -123,8 +123,8 @@ func chooseMethod(n, m, d int, est sparseEstimate, steps int, limit int64) Metho
 	nm := float64(m) * float64(n)
 	p := est.pairs / nm
 	dense := float64(steps+1) * nm * (0.22*float64(d) + 3 + 94*p*(1-p))
-	c := newSparseCost(d)
-	sparse := nm*c.dot + float64(steps)*est.pairs*(2.5*c.dot+20)
+	c := 2 + 0.21*float64(d)
+	sparse := nm*c + float64(steps)*est.pairs*(2.5*c+20)
 	mem := sparseMemory(n, m, d, est)
 	if mem > limit || mem > sparseDenseShare(n, m, d) || sparse > 0.7*dense {
 		return Dense
