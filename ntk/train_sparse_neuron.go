@@ -244,7 +244,7 @@ func (t *sparseTrainer) moveGroup(gr *sparseGroup, eta float64) {
 	live := gr.live
 	for q, nr := range live {
 		if q+1 < len(live) {
-			gr.touch(live[q+1])
+			t.touch(gr, live[q+1])
 		}
 		t.step(gr, nr, eta)
 		if nr.again || (nr.drift >= nr.margin && !sparseSkipCertificate) || (nr.impl != nil && nr.since >= sparseRefresh) {
@@ -282,10 +282,10 @@ func (t *sparseTrainer) moveGroup(gr *sparseGroup, eta float64) {
 	gr.bytes = gr.held()
 }
 
-// touch reads a few words of every cache line of the candidate arrays of
-// nr, so that their loads from memory overlap the work on the previous
+// touch reads a word of every cache line of the candidate arrays and of the
+// weights of nr, so that their loads from memory overlap the work on the previous
 // neuron (Go has no prefetch instruction).
-func (gr *sparseGroup) touch(nr *sparseNeuron) {
+func (t *sparseTrainer) touch(gr *sparseGroup, nr *sparseNeuron) {
 	s := int32(0)
 	for k := 0; k < len(nr.cand); k += 16 {
 		s += nr.cand[k]
@@ -293,7 +293,19 @@ func (gr *sparseGroup) touch(nr *sparseNeuron) {
 	for k := 0; k < len(nr.act); k += 16 {
 		s += nr.act[k]
 	}
-	gr.sink += s
+	w := t.wRow(int(nr.r))
+	v := 0.0
+	for j := 0; j < len(w); j += 8 {
+		v += w[j]
+	}
+	gr.sink += s + b2i32(v == 0)
+}
+
+func b2i32(b bool) int32 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // step moves neuron nr by one gradient step:
@@ -382,7 +394,7 @@ func (t *sparseTrainer) step(gr *sparseGroup, nr *sparseNeuron, eta float64) {
 		sumRows(g, t.x, t.d, idx, coef)
 		w := t.wRow(int(nr.r))
 		floats.AddScaled(w, -eta, g)
-		stepW = eta * floats.Norm(g, 2)
+		stepW = eta * math.Sqrt(floats.Dot(g, g))
 		nr.moveUB += stepW*(1+0x1p-40) + nr.slack
 		nr.moveStale = true
 		nr.drift += (t.rho*stepW+math.Abs(db))*(1+0x1p-40) + nr.slack
