@@ -8,7 +8,8 @@ package ntk
 // d products accumulated in a fixed order, with a rounding error of at most
 // about d·2^-53 times the sum of the absolute values of its terms (the usual
 // bound of a dot product; the fused multiply-adds of the assembly round once
-// per term instead of twice). Both are deterministic: the same inputs give
+// per term instead of twice). Where AVX-512F is available the assembly uses
+// 8-lane registers (useRow512). All are deterministic: the same inputs give
 // the same bits on a given machine.
 
 // dotRows sets z[k] = ⟨w, x_{idx[k]}⟩ − b for every k < len(idx), where x_i
@@ -27,7 +28,13 @@ func dotRows(z, w, x []float64, d int, idx []int32, b float64) {
 		return
 	}
 	if useRowAsm && d > 0 {
-		if !dotRowsAsm(z, w, x, idx, d, b, len(x)/d) {
+		var ok bool
+		if useRow512 {
+			ok = dotRows512(z, w, x, idx, d, b, len(x)/d)
+		} else {
+			ok = dotRowsAsm(z, w, x, idx, d, b, len(x)/d)
+		}
+		if !ok {
 			panic("ntk: dotRows: row index out of range")
 		}
 		return
@@ -65,7 +72,13 @@ func sumRows(g, x []float64, d int, idx []int32, coef []float64) {
 		return
 	}
 	if useRowAsm && d > 0 {
-		if !sumRowsAsm(g, x, idx, coef, d, len(x)/d) {
+		var ok bool
+		if useRow512 {
+			ok = sumRows512(g, x, idx, coef, d, len(x)/d)
+		} else {
+			ok = sumRowsAsm(g, x, idx, coef, d, len(x)/d)
+		}
+		if !ok {
 			panic("ntk: sumRows: row index out of range")
 		}
 		return

@@ -2,9 +2,21 @@ package ntk
 
 // useRowAsm is true when the CPU and the operating system support AVX2 and
 // FMA (CPUID leaf 7 EBX bit 5, leaf 1 ECX bits 12, 27 and 28, and XCR0 with
-// the SSE and AVX state enabled). Tests switch it off to exercise the
-// portable kernels.
-var useRowAsm = hasAVX2FMA()
+// the SSE and AVX state enabled); useRow512 when they also support AVX-512F
+// (leaf 7 EBX bit 16, XCR0 with the opmask and ZMM state enabled). Tests
+// switch them off to exercise the other kernels.
+var (
+	useRowAsm = hasAVX2FMA()
+	useRow512 = useRowAsm && hasAVX512F()
+)
+
+func hasAVX512F() bool {
+	if xcr0, _ := xgetbv(); xcr0&0xe6 != 0xe6 {
+		return false
+	}
+	_, b7, _, _ := cpuid(7, 0)
+	return b7&(1<<16) != 0
+}
 
 func hasAVX2FMA() bool {
 	maxLeaf, _, _, _ := cpuid(0, 0)
@@ -29,6 +41,12 @@ func xgetbv() (lo, hi uint32)
 
 //go:noescape
 func dotRowsAsm(z, w, x []float64, idx []int32, d int, b float64, rows int) (ok bool)
+
+//go:noescape
+func dotRows512(z, w, x []float64, idx []int32, d int, b float64, rows int) (ok bool)
+
+//go:noescape
+func sumRows512(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bool)
 
 //go:noescape
 func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bool)

@@ -306,3 +306,263 @@ sum_bad:
 	VZEROUPPER
 	MOVB $0, ok+112(FP)
 	RET
+
+// func dotRows512(z, w, x []float64, idx []int32, d int, b float64, rows int) (ok bool)
+//
+// AVX-512 version of dotRowsAsm, one row at a time (with w[0:64] held in
+// registers when d ≥ 64): four 8-lane accumulators over blocks of 32 columns, the first over blocks of 8,
+// summed as (acc0+acc1)+(acc2+acc3), halves, then blocks of 4 and lanes as
+// in dotRowsAsm, then the remaining columns one by one.
+TEXT ·dotRows512(SB), NOSPLIT, $0-121
+	MOVQ z_base+0(FP), DI
+	MOVQ w_base+24(FP), SI
+	MOVQ x_base+48(FP), R8
+	MOVQ idx_base+72(FP), R9
+	MOVQ idx_len+80(FP), R10
+	MOVQ d+96(FP), R11
+	MOVSD b+104(FP), X14
+	MOVQ R11, R13
+	ANDQ $-32, R13    // d rounded down to 32
+	MOVQ R11, R12
+	ANDQ $-8, R12     // d rounded down to 8
+	MOVQ R11, DX
+	ANDQ $-4, DX      // d rounded down to 4
+	XORQ BX, BX       // k
+	CMPQ R11, $64
+	JLT  z_row
+	VMOVUPD (SI), Z16 // w[0:64] stays in registers
+	VMOVUPD 64(SI), Z17
+	VMOVUPD 128(SI), Z18
+	VMOVUPD 192(SI), Z19
+	VMOVUPD 256(SI), Z20
+	VMOVUPD 320(SI), Z21
+	VMOVUPD 384(SI), Z22
+	VMOVUPD 448(SI), Z23
+
+z_row:
+	CMPQ BX, R10
+	JGE  z_done
+	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+112(FP)
+	JAE  z_bad
+	IMULQ R11, AX
+	LEAQ (R8)(AX*8), AX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	XORQ CX, CX
+	CMPQ R11, $64
+	JLT  z_32
+	VFMADD231PD (AX), Z16, Z0
+	VFMADD231PD 64(AX), Z17, Z1
+	VFMADD231PD 128(AX), Z18, Z2
+	VFMADD231PD 192(AX), Z19, Z3
+	VFMADD231PD 256(AX), Z20, Z0
+	VFMADD231PD 320(AX), Z21, Z1
+	VFMADD231PD 384(AX), Z22, Z2
+	VFMADD231PD 448(AX), Z23, Z3
+	MOVQ $64, CX
+
+z_32:
+	CMPQ CX, R13
+	JGE  z_8
+	VMOVUPD (SI)(CX*8), Z8
+	VMOVUPD 64(SI)(CX*8), Z9
+	VMOVUPD 128(SI)(CX*8), Z10
+	VMOVUPD 192(SI)(CX*8), Z11
+	VFMADD231PD (AX)(CX*8), Z8, Z0
+	VFMADD231PD 64(AX)(CX*8), Z9, Z1
+	VFMADD231PD 128(AX)(CX*8), Z10, Z2
+	VFMADD231PD 192(AX)(CX*8), Z11, Z3
+	ADDQ $32, CX
+	JMP  z_32
+
+z_8:
+	CMPQ CX, R12
+	JGE  z_reduce
+	VMOVUPD (SI)(CX*8), Z8
+	VFMADD231PD (AX)(CX*8), Z8, Z0
+	ADDQ $8, CX
+	JMP  z_8
+
+z_reduce:
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VADDPD Z2, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD Y1, Y0, Y0 // VEX: clears the upper half of Z0
+
+z_4:
+	CMPQ CX, DX
+	JGE  z_lanes
+	VMOVUPD (SI)(CX*8), Y8
+	VFMADD231PD (AX)(CX*8), Y8, Y0
+	ADDQ $4, CX
+	JMP  z_4
+
+z_lanes:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+
+z_1:
+	CMPQ CX, R11
+	JGE  z_store
+	VMOVSD (SI)(CX*8), X8
+	VFMADD231SD (AX)(CX*8), X8, X0
+	INCQ CX
+	JMP  z_1
+
+z_store:
+	VSUBSD X14, X0, X0
+	VMOVSD X0, (DI)(BX*8)
+	INCQ BX
+	JMP  z_row
+
+z_done:
+	VZEROUPPER
+	MOVB $1, ok+120(FP)
+	RET
+
+z_bad:
+	VZEROUPPER
+	MOVB $0, ok+120(FP)
+	RET
+
+// func sumRows512(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bool)
+//
+// AVX-512 version of sumRowsAsm: columns in blocks of 64 (eight 8-lane
+// accumulators), then 8, then 4, then 1; within a column the terms are added
+// in increasing k.
+TEXT ·sumRows512(SB), NOSPLIT, $0-113
+	MOVQ g_base+0(FP), DI
+	MOVQ x_base+24(FP), R8
+	MOVQ idx_base+48(FP), R9
+	MOVQ idx_len+56(FP), R10
+	MOVQ coef_base+72(FP), SI
+	MOVQ d+96(FP), R11
+	MOVQ R11, R12
+	SHLQ $3, R12      // bytes per row
+	XORQ CX, CX       // first column of the block
+
+g_64:
+	MOVQ R11, DX
+	SUBQ CX, DX
+	CMPQ DX, $64
+	JLT  g_8
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	XORQ BX, BX
+
+g_64_row:
+	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+104(FP)
+	JAE  g_bad
+	IMULQ R12, AX
+	ADDQ R8, AX
+	VBROADCASTSD (SI)(BX*8), Z8
+	VFMADD231PD (AX)(CX*8), Z8, Z0
+	VFMADD231PD 64(AX)(CX*8), Z8, Z1
+	VFMADD231PD 128(AX)(CX*8), Z8, Z2
+	VFMADD231PD 192(AX)(CX*8), Z8, Z3
+	VFMADD231PD 256(AX)(CX*8), Z8, Z4
+	VFMADD231PD 320(AX)(CX*8), Z8, Z5
+	VFMADD231PD 384(AX)(CX*8), Z8, Z6
+	VFMADD231PD 448(AX)(CX*8), Z8, Z7
+	INCQ BX
+	CMPQ BX, R10
+	JLT  g_64_row
+	VMOVUPD Z0, (DI)(CX*8)
+	VMOVUPD Z1, 64(DI)(CX*8)
+	VMOVUPD Z2, 128(DI)(CX*8)
+	VMOVUPD Z3, 192(DI)(CX*8)
+	VMOVUPD Z4, 256(DI)(CX*8)
+	VMOVUPD Z5, 320(DI)(CX*8)
+	VMOVUPD Z6, 384(DI)(CX*8)
+	VMOVUPD Z7, 448(DI)(CX*8)
+	ADDQ $64, CX
+	JMP  g_64
+
+g_8:
+	CMPQ DX, $8
+	JLT  g_4
+	VPXORQ Z0, Z0, Z0
+	XORQ BX, BX
+
+g_8_row:
+	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+104(FP)
+	JAE  g_bad
+	IMULQ R12, AX
+	ADDQ R8, AX
+	VBROADCASTSD (SI)(BX*8), Z8
+	VFMADD231PD (AX)(CX*8), Z8, Z0
+	INCQ BX
+	CMPQ BX, R10
+	JLT  g_8_row
+	VMOVUPD Z0, (DI)(CX*8)
+	ADDQ $8, CX
+	SUBQ $8, DX
+	JMP  g_8
+
+g_4:
+	CMPQ DX, $4
+	JLT  g_1
+	VXORPD Y0, Y0, Y0
+	XORQ BX, BX
+
+g_4_row:
+	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+104(FP)
+	JAE  g_bad
+	IMULQ R12, AX
+	ADDQ R8, AX
+	VBROADCASTSD (SI)(BX*8), Y8
+	VFMADD231PD (AX)(CX*8), Y8, Y0
+	INCQ BX
+	CMPQ BX, R10
+	JLT  g_4_row
+	VMOVUPD Y0, (DI)(CX*8)
+	ADDQ $4, CX
+	SUBQ $4, DX
+	JMP  g_4
+
+g_1:
+	CMPQ DX, $0
+	JLE  g_done
+	VXORPD X0, X0, X0
+	XORQ BX, BX
+
+g_1_row:
+	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+104(FP)
+	JAE  g_bad
+	IMULQ R12, AX
+	ADDQ R8, AX
+	VMOVSD (SI)(BX*8), X8
+	VFMADD231SD (AX)(CX*8), X8, X0
+	INCQ BX
+	CMPQ BX, R10
+	JLT  g_1_row
+	VMOVSD X0, (DI)(CX*8)
+	INCQ CX
+	DECQ DX
+	JMP  g_1
+
+g_done:
+	VZEROUPPER
+	MOVB $1, ok+112(FP)
+	RET
+
+g_bad:
+	VZEROUPPER
+	MOVB $0, ok+112(FP)
+	RET

@@ -2,12 +2,23 @@
 
 package ntk
 
-const useRowAsm = false
+const (
+	useRowAsm = false
+	useRow512 = false
+)
 
 func dotRowsAsm(z, w, x []float64, idx []int32, d int, b float64, rows int) bool {
 	panic("unreachable")
 }
 
 func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d, rows int) bool {
+	panic("unreachable")
+}
+
+func dotRows512(z, w, x []float64, idx []int32, d int, b float64, rows int) bool {
+	panic("unreachable")
+}
+
+func sumRows512(g, x []float64, idx []int32, coef []float64, d, rows int) bool {
 	panic("unreachable")
 }

@@ -22,17 +22,32 @@ func exactDot(a, b []float64, c float64) (float64, float64) {
 	return v, abs + math.Abs(c)
 }
 
+// eachRowKernel calls fn once for each version of the row kernels this
+// machine can run (portable Go, AVX2, AVX-512), with the switches set to
+// select it, and restores them.
+func eachRowKernel(fn func(name string)) {
+	asm, z512 := useRowAsm, useRow512
+	defer func() { useRowAsm, useRow512 = asm, z512 }()
+	useRowAsm, useRow512 = false, false
+	fn("go")
+	if asm {
+		useRowAsm = true
+		fn("avx2")
+	}
+	if z512 {
+		useRow512 = true
+		fn("avx512")
+	}
+}
+
 // TestRowKernels checks dotRows and sumRows, in assembly (where available)
 // and in portable Go, against exact sums: each result within the dot
 // product bound (d+2)·2^-53·Σ|terms| of the exact value, for every length
 // class of the assembly (blocks of 32, 16, 4 and single columns).
 func TestRowKernels(t *testing.T) {
-	saved := useRowAsm
-	defer func() { useRowAsm = saved }()
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, asm := range []bool{false, saved} {
-		useRowAsm = asm
-		for _, d := range []int{1, 3, 4, 5, 15, 16, 17, 31, 32, 33, 36, 63, 64, 65, 100, 784} {
+	eachRowKernel(func(asm string) {
+		for _, d := range []int{1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 31, 32, 33, 36, 40, 44, 63, 64, 65, 72, 100, 127, 128, 129, 784} {
 			const n = 37
 			x := make([]float64, n*d)
 			for i := range x {
@@ -54,7 +69,7 @@ func TestRowKernels(t *testing.T) {
 			for k, i := range idx {
 				want, abs := exactDot(w, x[int(i)*d:int(i+1)*d], b)
 				if math.Abs(z[k]-want) > tol*abs {
-					t.Fatalf("asm=%v d=%d: dotRows[%d] = %v, exact %v (tolerance %.3g)", asm, d, k, z[k], want, tol*abs)
+					t.Fatalf("kernel %s d=%d: dotRows[%d] = %v, exact %v (tolerance %.3g)", asm, d, k, z[k], want, tol*abs)
 				}
 			}
 			g := make([]float64, d)
@@ -69,33 +84,30 @@ func TestRowKernels(t *testing.T) {
 				}
 				want, abs := exactDot(coef, col, 0)
 				if math.Abs(g[j]-want) > tol*abs {
-					t.Fatalf("asm=%v d=%d: sumRows[%d] = %v, exact %v", asm, d, j, g[j], want)
+					t.Fatalf("kernel %s d=%d: sumRows[%d] = %v, exact %v", asm, d, j, g[j], want)
 				}
 			}
 			sumRows(g, x, d, nil, nil)
 			for j, v := range g {
 				if v != 0 {
-					t.Fatalf("asm=%v d=%d: sumRows of no rows: g[%d] = %v, want 0", asm, d, j, v)
+					t.Fatalf("kernel %s d=%d: sumRows of no rows: g[%d] = %v, want 0", asm, d, j, v)
 				}
 			}
 		}
-	}
+	})
 }
 
 // TestRowKernelsCheckIndices checks that an index outside the matrix panics
 // instead of reading beyond it.
 func TestRowKernelsCheckIndices(t *testing.T) {
-	saved := useRowAsm
-	defer func() { useRowAsm = saved }()
-	for _, asm := range []bool{false, saved} {
-		useRowAsm = asm
-		for _, d := range []int{3, 40} {
+	eachRowKernel(func(asm string) {
+		for _, d := range []int{3, 12, 40, 64, 70} {
 			x := make([]float64, 4*d)
 			for _, idx := range [][]int32{{4}, {-1}, {0, 1, 7}, {0, 5}, {1, 2, 3, -2}} {
 				func() {
 					defer func() {
 						if recover() == nil {
-							t.Errorf("asm=%v d=%d: dotRows with indices %v into 4 rows did not panic", asm, d, idx)
+							t.Errorf("kernel %s d=%d: dotRows with indices %v into 4 rows did not panic", asm, d, idx)
 						}
 					}()
 					dotRows(make([]float64, len(idx)), make([]float64, d), x, d, idx, 0)
@@ -103,12 +115,12 @@ func TestRowKernelsCheckIndices(t *testing.T) {
 				func() {
 					defer func() {
 						if recover() == nil {
-							t.Errorf("asm=%v d=%d: sumRows with indices %v into 4 rows did not panic", asm, d, idx)
+							t.Errorf("kernel %s d=%d: sumRows with indices %v into 4 rows did not panic", asm, d, idx)
 						}
 					}()
 					sumRows(make([]float64, d), x, d, idx, make([]float64, len(idx)))
 				}()
 			}
 		}
-	}
+	})
 }
