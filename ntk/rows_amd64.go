@@ -1,5 +1,7 @@
 package ntk
 
+import "unsafe"
+
 // useRowAsm is true when the CPU and the operating system support AVX2 and
 // FMA (CPUID leaf 7 EBX bit 5, leaf 1 ECX bits 12, 27 and 28, and XCR0 with
 // the SSE and AVX state enabled); useRow512 when they also support AVX-512F
@@ -50,3 +52,8 @@ func sumRows512(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bo
 
 //go:noescape
 func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bool)
+
+// prefetch hints the n bytes at p into the cache; it reads nothing.
+//
+//go:noescape
+func prefetch(p unsafe.Pointer, n int)

@@ -2,6 +2,8 @@
 
 package ntk
 
+import "unsafe"
+
 const (
 	useRowAsm = false
 	useRow512 = false
@@ -22,3 +24,5 @@ func dotRows512(z, w, x []float64, idx []int32, d int, b float64, rows int) bool
 func sumRows512(g, x []float64, idx []int32, coef []float64, d, rows int) bool {
 	panic("unreachable")
 }
+
+func prefetch(p unsafe.Pointer, n int) {}

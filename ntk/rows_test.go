@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // exactDot returns Σ_j a_j b_j − c rounded once to float64, and Σ_j |a_j b_j|.
@@ -123,4 +124,23 @@ func TestRowKernelsCheckIndices(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPrefetchChangesNothing checks that prefetch, a cache hint, leaves the
+// memory it covers unchanged, for lengths that are not multiples of a cache
+// line and for an empty range.
+func TestPrefetchChangesNothing(t *testing.T) {
+	buf := make([]float64, 100)
+	for i := range buf {
+		buf[i] = float64(i) + 0.5
+	}
+	for _, n := range []int{0, 1, 63, 64, 65, 800} {
+		prefetch(unsafe.Pointer(&buf[1]), min(n, 8*99))
+	}
+	prefetch(nil, 0)
+	for i, v := range buf {
+		if v != float64(i)+0.5 {
+			t.Fatalf("buf[%d] = %v after prefetch, want %v", i, v, float64(i)+0.5)
+		}
+	}
 }

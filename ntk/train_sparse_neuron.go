@@ -22,7 +22,6 @@ type sparseGroup struct {
 	dal         []float64
 	idx         []int32
 	rows        []int32 // 0, …, n−1: the rows of a rebuild
-	sink        int32   // the sum of touch, kept so that its loads are not removed
 	genB, genMu float64 // cache of sparseGenerous
 
 	budget int64 // bytes the group may hold (its share of DenseMemory or the limit)
@@ -243,8 +242,11 @@ func (t *sparseTrainer) moveGroup(gr *sparseGroup, eta float64) {
 	keep := gr.live[:0]
 	live := gr.live
 	for q, nr := range live {
-		if q+1 < len(live) {
-			t.touch(gr, live[q+1])
+		if q+2*sparseAhead < len(live) {
+			prefetch(unsafe.Pointer(live[q+2*sparseAhead]), int(sparseNeuronBytes))
+		}
+		if q+sparseAhead < len(live) {
+			t.touch(live[q+sparseAhead])
 		}
 		t.step(gr, nr, eta)
 		if nr.again || (nr.drift >= nr.margin && !sparseSkipCertificate) || (nr.impl != nil && nr.since >= sparseRefresh) {
@@ -282,31 +284,31 @@ func (t *sparseTrainer) moveGroup(gr *sparseGroup, eta float64) {
 	gr.bytes = gr.held()
 }
 
-// touch reads a word of every cache line of the candidate arrays and of the
-// weights of nr, so that their loads from memory overlap the work on the previous
-// neuron (Go has no prefetch instruction).
-func (t *sparseTrainer) touch(gr *sparseGroup, nr *sparseNeuron) {
-	s := int32(0)
-	for k := 0; k < len(nr.cand); k += 16 {
-		s += nr.cand[k]
+// touch asks the processor to load the candidate arrays and the weights of
+// nr into the cache, so that they arrive while the previous neurons are
+// moved (moveGroup prefetches the state of nr itself further ahead).
+func (t *sparseTrainer) touch(nr *sparseNeuron) {
+	if len(nr.cand) > 0 {
+		prefetch(unsafe.Pointer(&nr.cand[0]), 4*len(nr.cand))
 	}
-	for k := 0; k < len(nr.act); k += 16 {
-		s += nr.act[k]
+	if len(nr.act) > 0 {
+		prefetch(unsafe.Pointer(&nr.act[0]), 4*len(nr.act))
+	}
+	if len(nr.cbits) > 0 {
+		prefetch(unsafe.Pointer(&nr.cbits[0]), 8*len(nr.cbits))
+	}
+	if im := nr.impl; im != nil && len(im.u) > 0 {
+		prefetch(unsafe.Pointer(&im.zs[0]), 8*len(im.zs))
+		prefetch(unsafe.Pointer(&im.u[0]), 8*len(im.u))
+		prefetch(unsafe.Pointer(&im.alpha[0]), 8*len(im.alpha))
+		prefetch(unsafe.Pointer(&im.p[0]), 8*len(im.p))
 	}
 	w := t.wRow(int(nr.r))
-	v := 0.0
-	for j := 0; j < len(w); j += 8 {
-		v += w[j]
-	}
-	gr.sink += s + b2i32(v == 0)
+	prefetch(unsafe.Pointer(&w[0]), 8*len(w))
 }
 
-func b2i32(b bool) int32 {
-	if b {
-		return 1
-	}
-	return 0
-}
+// sparseAhead is how many neurons ahead moveGroup prefetches a neuron.
+const sparseAhead = 2
 
 // step moves neuron nr by one gradient step:
 //
