@@ -92,3 +92,25 @@ func sumRows(g, x []float64, d int, idx []int32, coef []float64) {
 		}
 	}
 }
+
+// gramRows sets dz[k] = Σ_q v[q]·g[cand[k], idx[q]] for the n×n row-major
+// matrix g: dot products of v with rows of g read at the columns idx. Same
+// rounding as dotRows.
+func gramRows(dz, g []float64, n int, cand, idx []int32, v []float64) {
+	v = v[:len(idx)]
+	for k, c := range cand {
+		row := g[int(c)*n : int(c)*n+n]
+		var s0, s1, s2, s3 float64
+		q := 0
+		for ; q+4 <= len(idx); q += 4 {
+			s0 += v[q] * row[idx[q]]
+			s1 += v[q+1] * row[idx[q+1]]
+			s2 += v[q+2] * row[idx[q+2]]
+			s3 += v[q+3] * row[idx[q+3]]
+		}
+		for ; q < len(idx); q++ {
+			s0 += v[q] * row[idx[q]]
+		}
+		dz[k] = (s0 + s1) + (s2 + s3)
+	}
+}

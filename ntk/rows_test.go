@@ -144,3 +144,35 @@ func TestPrefetchChangesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestGramRows checks gramRows against exact sums for numbers of columns
+// around its unrolling by 4.
+func TestGramRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n = 23
+	g := make([]float64, n*n)
+	for i := range g {
+		g[i] = rng.NormFloat64()
+	}
+	cand := []int32{0, 4, 22, 9, 9}
+	for _, cols := range []int{0, 1, 3, 4, 5, 8, 11} {
+		idx := make([]int32, cols)
+		v := make([]float64, cols)
+		for q := range idx {
+			idx[q] = int32(rng.IntN(n))
+			v[q] = rng.NormFloat64()
+		}
+		dz := make([]float64, len(cand))
+		gramRows(dz, g, n, cand, idx, v)
+		for k, c := range cand {
+			row := make([]float64, cols)
+			for q, j := range idx {
+				row[q] = g[int(c)*n+int(j)]
+			}
+			want, abs := exactDot(v, row, 0)
+			if math.Abs(dz[k]-want) > float64(cols+2)*0x1p-53*abs {
+				t.Fatalf("%d columns: gramRows[%d] = %v, exact %v", cols, k, dz[k], want)
+			}
+		}
+	}
+}

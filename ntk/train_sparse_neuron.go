@@ -342,18 +342,10 @@ func (t *sparseTrainer) step(gr *sparseGroup, nr *sparseNeuron, eta float64) {
 			im.alpha[k] += dal[q]
 			sumDal += dal[q]
 		}
-		// Δz_k = Σ_j Δα_j G̃(j, c_k), accumulated row by row of G̃ (one row
-		// per firing sample, read at the candidates' columns).
-		n := t.n
+		// Δz_k = Σ_j Δα_j G̃(c_k, j): one dot product per candidate, of Δα
+		// with row c_k of G̃ read at the firing samples' columns.
 		dz := gr.z[:len(nr.cand)]
-		clear(dz)
-		for j, c := range idx {
-			row := t.gram[int(c)*n : int(c)*n+n]
-			dj := dal[j]
-			for k, ck := range nr.cand {
-				dz[k] += dj * row[ck]
-			}
-		}
+		gramRows(dz, t.gram, t.n, nr.cand, idx, dal)
 		for k, v := range dz {
 			im.u[k] += v
 		}
