@@ -95,9 +95,22 @@ func sumRows(g, x []float64, d int, idx []int32, coef []float64) {
 
 // gramRows sets dz[k] = Σ_q v[q]·g[cand[k], idx[q]] for the n×n row-major
 // matrix g: dot products of v with rows of g read at the columns idx. Same
-// rounding as dotRows.
+// rounding bound as dotRows; with AVX-512 the columns are read by gathers.
 func gramRows(dz, g []float64, n int, cand, idx []int32, v []float64) {
 	v = v[:len(idx)]
+	if len(dz) < len(cand) || len(g) < n*n {
+		panic("ntk: gramRows: slice too short")
+	}
+	if useRow512 && len(cand) > 0 {
+		bad := false
+		for _, j := range idx {
+			bad = bad || uint32(j) >= uint32(n)
+		}
+		if bad || !gramRows512(dz, g, n, cand, idx, v) {
+			panic("ntk: gramRows: row index out of range")
+		}
+		return
+	}
 	for k, c := range cand {
 		row := g[int(c)*n : int(c)*n+n]
 		var s0, s1, s2, s3 float64

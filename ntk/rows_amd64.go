@@ -51,6 +51,9 @@ func dotRows512(z, w, x []float64, idx []int32, d int, b float64, rows int) (ok 
 func sumRows512(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bool)
 
 //go:noescape
+func gramRows512(dz, g []float64, n int, cand, idx []int32, v []float64) (ok bool)
+
+//go:noescape
 func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bool)
 
 // prefetch hints the n bytes at p into the cache; it reads nothing.

@@ -585,3 +585,73 @@ pf_loop:
 
 pf_done:
 	RET
+
+// func gramRows512(dz, g []float64, n int, cand, idx []int32, v []float64) (ok bool)
+//
+// dz[k] = sum_q v[q] * g[cand[k]*n + idx[q]]: per k, one 8-lane accumulator
+// over gathers of 8 columns, its lanes summed as in dotRows512, then the
+// remaining columns one by one. The caller checks idx; cand is checked here.
+TEXT ·gramRows512(SB), NOSPLIT, $0-129
+	MOVQ dz_base+0(FP), DI
+	MOVQ g_base+24(FP), SI
+	MOVQ n+48(FP), R11
+	MOVQ cand_base+56(FP), R8
+	MOVQ idx_base+80(FP), R9
+	MOVQ idx_len+88(FP), R12
+	MOVQ v_base+104(FP), DX
+	MOVQ R12, R13
+	ANDQ $-8, R13     // columns rounded down to 8
+	XORQ BX, BX       // k
+
+gr_row:
+	CMPQ BX, cand_len+64(FP)
+	JGE  gr_done
+	MOVLQSX (R8)(BX*4), AX
+	CMPQ AX, R11
+	JAE  gr_bad
+	IMULQ R11, AX
+	LEAQ (SI)(AX*8), AX // &g[cand[k]*n]
+	VPXORQ Z0, Z0, Z0
+	XORQ CX, CX
+
+gr_8:
+	CMPQ CX, R13
+	JGE  gr_reduce
+	VMOVDQU (R9)(CX*4), Y2
+	KXNORW K1, K1, K1
+	VGATHERDPD (AX)(Y2*8), K1, Z3
+	VFMADD231PD (DX)(CX*8), Z3, Z0
+	ADDQ $8, CX
+	JMP  gr_8
+
+gr_reduce:
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+
+gr_1:
+	CMPQ CX, R12
+	JGE  gr_store
+	MOVLQSX (R9)(CX*4), R10
+	VMOVSD (DX)(CX*8), X8
+	VFMADD231SD (AX)(R10*8), X8, X0
+	INCQ CX
+	JMP  gr_1
+
+gr_store:
+	VMOVSD X0, (DI)(BX*8)
+	INCQ BX
+	JMP  gr_row
+
+gr_done:
+	VZEROUPPER
+	MOVB $1, ok+128(FP)
+	RET
+
+gr_bad:
+	VZEROUPPER
+	MOVB $0, ok+128(FP)
+	RET

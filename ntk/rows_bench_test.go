@@ -55,3 +55,34 @@ func BenchmarkRowKernels(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGramRows measures gramRows on a 1000×1000 matrix, 66 rows read at
+// 41 columns (an implicit neuron of the d = 784 bench case).
+func BenchmarkGramRows(b *testing.B) {
+	const n = 1000
+	g := make([]float64, n*n)
+	for i := range g {
+		g[i] = float64(i%13) - 6
+	}
+	cand := make([]int32, 66)
+	for k := range cand {
+		cand[k] = int32(k * 15 % n)
+	}
+	idx := make([]int32, 41)
+	v := make([]float64, 41)
+	for q := range idx {
+		idx[q] = int32(q * 23 % n)
+		v[q] = float64(q)
+	}
+	dz := make([]float64, len(cand))
+	for _, z := range []bool{false, useRow512} {
+		saved := useRow512
+		useRow512 = z
+		b.Run(fmt.Sprintf("avx512=%v", z), func(b *testing.B) {
+			for b.Loop() {
+				gramRows(dz, g, n, cand, idx, v)
+			}
+		})
+		useRow512 = saved
+	}
+}

@@ -26,3 +26,7 @@ func sumRows512(g, x []float64, idx []int32, coef []float64, d, rows int) bool {
 }
 
 func prefetch(p unsafe.Pointer, n int) {}
+
+func gramRows512(dz, g []float64, n int, cand, idx []int32, v []float64) bool {
+	panic("unreachable")
+}

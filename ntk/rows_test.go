@@ -155,24 +155,50 @@ func TestGramRows(t *testing.T) {
 		g[i] = rng.NormFloat64()
 	}
 	cand := []int32{0, 4, 22, 9, 9}
-	for _, cols := range []int{0, 1, 3, 4, 5, 8, 11} {
-		idx := make([]int32, cols)
-		v := make([]float64, cols)
-		for q := range idx {
-			idx[q] = int32(rng.IntN(n))
-			v[q] = rng.NormFloat64()
-		}
-		dz := make([]float64, len(cand))
-		gramRows(dz, g, n, cand, idx, v)
-		for k, c := range cand {
-			row := make([]float64, cols)
-			for q, j := range idx {
-				row[q] = g[int(c)*n+int(j)]
+	eachRowKernel(func(kernel string) {
+		for _, cols := range []int{0, 1, 3, 4, 5, 7, 8, 9, 11, 16, 17, 40} {
+			idx := make([]int32, cols)
+			v := make([]float64, cols)
+			for q := range idx {
+				idx[q] = int32(rng.IntN(n))
+				v[q] = rng.NormFloat64()
 			}
-			want, abs := exactDot(v, row, 0)
-			if math.Abs(dz[k]-want) > float64(cols+2)*0x1p-53*abs {
-				t.Fatalf("%d columns: gramRows[%d] = %v, exact %v", cols, k, dz[k], want)
+			dz := make([]float64, len(cand))
+			gramRows(dz, g, n, cand, idx, v)
+			for k, c := range cand {
+				row := make([]float64, cols)
+				for q, j := range idx {
+					row[q] = g[int(c)*n+int(j)]
+				}
+				want, abs := exactDot(v, row, 0)
+				if math.Abs(dz[k]-want) > float64(cols+2)*0x1p-53*abs {
+					t.Fatalf("kernel %s, %d columns: gramRows[%d] = %v, exact %v", kernel, cols, k, dz[k], want)
+				}
 			}
 		}
-	}
+	})
+}
+
+// TestGramRowsCheckIndices checks that a row or column outside the matrix
+// panics instead of reading beyond it.
+func TestGramRowsCheckIndices(t *testing.T) {
+	const n = 5
+	g := make([]float64, n*n)
+	eachRowKernel(func(kernel string) {
+		for _, c := range []struct{ cand, idx []int32 }{
+			{[]int32{5}, []int32{0}},
+			{[]int32{0, -1}, []int32{1}},
+			{[]int32{1}, []int32{0, 1, 2, 3, 4, 5, 0, 1, 2}},
+			{[]int32{1}, []int32{-3}},
+		} {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("kernel %s: gramRows with rows %v, columns %v of a %d×%d matrix did not panic", kernel, c.cand, c.idx, n, n)
+					}
+				}()
+				gramRows(make([]float64, len(c.cand)), g, n, c.cand, c.idx, make([]float64, len(c.idx)))
+			}()
+		}
+	})
 }
