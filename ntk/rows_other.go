@@ -4,7 +4,9 @@ package ntk
 
 import "unsafe"
 
-const (
+// The portable kernels only; variables so that the tests can save and
+// restore them as on amd64.
+var (
 	useRowAsm = false
 	useRow512 = false
 )
