@@ -127,3 +127,31 @@ func gramRows(dz, g []float64, n int, cand, idx []int32, v []float64) {
 		dz[k] = (s0 + s1) + (s2 + s3)
 	}
 }
+
+// dotRowsBatch sets z[k·n + i] = ⟨w_k, x_i⟩ − b[k] for every k < len(b) ≤ 4
+// and every row i < n of x, where w_k = w[k·d : k·d+d]: the pre-activations
+// of up to four neurons on all the samples. With AVX-512 the four neurons
+// share every read of x (dotRows4); the rows of w beyond len(b) are then
+// overwritten with copies of w_0. z needs length 4n and w 4d; rows must be
+// 0, …, n−1 (for the other kernels). Same rounding bound as dotRows.
+func dotRowsBatch(z, w, x []float64, n, d int, b []float64, rows []int32) {
+	if len(b) > 4 || len(z) < 4*n || len(w) < 4*d || len(x) < n*d || len(rows) < n || d < 0 {
+		panic("ntk: dotRowsBatch: bad sizes")
+	}
+	if len(b) == 0 || n == 0 {
+		return
+	}
+	if useRow512 && len(b) > 1 && d > 0 {
+		var bb [4]float64
+		copy(bb[:], b)
+		for k := len(b); k < 4; k++ {
+			copy(w[k*d:(k+1)*d], w[:d])
+			bb[k] = b[0]
+		}
+		dotRows4(z, w, x, n, d, bb[:])
+		return
+	}
+	for k, bk := range b {
+		dotRows(z[k*n:(k+1)*n], w[k*d:(k+1)*d], x, d, rows[:n], bk)
+	}
+}

@@ -54,6 +54,9 @@ func sumRows512(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bo
 func gramRows512(dz, g []float64, n int, cand, idx []int32, v []float64) (ok bool)
 
 //go:noescape
+func dotRows4(z, w, x []float64, n, d int, b []float64)
+
+//go:noescape
 func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bool)
 
 // prefetch hints the n bytes at p into the cache; it reads nothing.

@@ -655,3 +655,133 @@ gr_bad:
 	VZEROUPPER
 	MOVB $0, ok+128(FP)
 	RET
+
+// func dotRows4(z, w, x []float64, n, d int, b []float64)
+//
+// z[k*n+i] = <w[k*d : k*d+d], x[i*d : i*d+d]> - b[k] for k < 4 and every
+// row i < n: four neurons share each load of a row of x. Per neuron: two
+// 8-lane accumulators over blocks of 16 columns, the first over blocks of 8,
+// summed, halves and lanes as in dotRows512, then the remaining columns one
+// by one. The caller checks the lengths.
+TEXT ·dotRows4(SB), NOSPLIT, $0-112
+	MOVQ b_base+88(FP), CX
+	VMOVSD (CX), X10
+	VMOVSD 8(CX), X11
+	VMOVSD 16(CX), X12
+	VMOVSD 24(CX), X13
+	MOVQ w_base+24(FP), SI
+	MOVQ d+80(FP), R11
+	LEAQ (SI)(R11*8), R8
+	LEAQ (R8)(R11*8), R9
+	LEAQ (R9)(R11*8), R10
+	MOVQ z_base+0(FP), DI
+	MOVQ x_base+48(FP), AX
+	MOVQ n+72(FP), R12
+	SHLQ $3, R12      // bytes per output row
+	MOVQ R11, R13
+	ANDQ $-16, R13    // d rounded down to 16
+	MOVQ R11, DX
+	ANDQ $-8, DX      // d rounded down to 8
+	XORQ BX, BX       // i
+
+m_row:
+	CMPQ BX, n+72(FP)
+	JGE  m_done
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	XORQ CX, CX
+
+m_16:
+	CMPQ CX, R13
+	JGE  m_8
+	VMOVUPD (AX)(CX*8), Z8
+	VMOVUPD 64(AX)(CX*8), Z9
+	VFMADD231PD (SI)(CX*8), Z8, Z0
+	VFMADD231PD 64(SI)(CX*8), Z9, Z1
+	VFMADD231PD (R8)(CX*8), Z8, Z2
+	VFMADD231PD 64(R8)(CX*8), Z9, Z3
+	VFMADD231PD (R9)(CX*8), Z8, Z4
+	VFMADD231PD 64(R9)(CX*8), Z9, Z5
+	VFMADD231PD (R10)(CX*8), Z8, Z6
+	VFMADD231PD 64(R10)(CX*8), Z9, Z7
+	ADDQ $16, CX
+	JMP  m_16
+
+m_8:
+	CMPQ CX, DX
+	JGE  m_reduce
+	VMOVUPD (AX)(CX*8), Z8
+	VFMADD231PD (SI)(CX*8), Z8, Z0
+	VFMADD231PD (R8)(CX*8), Z8, Z2
+	VFMADD231PD (R9)(CX*8), Z8, Z4
+	VFMADD231PD (R10)(CX*8), Z8, Z6
+	ADDQ $8, CX
+	JMP  m_8
+
+m_reduce:
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VADDPD Z5, Z4, Z4
+	VADDPD Z7, Z6, Z6
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	VEXTRACTF64X4 $1, Z2, Y3
+	VADDPD Y3, Y2, Y2
+	VEXTRACTF128 $1, Y2, X3
+	VADDPD X3, X2, X2
+	VPERMILPD $1, X2, X3
+	VADDSD X3, X2, X2
+	VEXTRACTF64X4 $1, Z4, Y5
+	VADDPD Y5, Y4, Y4
+	VEXTRACTF128 $1, Y4, X5
+	VADDPD X5, X4, X4
+	VPERMILPD $1, X4, X5
+	VADDSD X5, X4, X4
+	VEXTRACTF64X4 $1, Z6, Y7
+	VADDPD Y7, Y6, Y6
+	VEXTRACTF128 $1, Y6, X7
+	VADDPD X7, X6, X6
+	VPERMILPD $1, X6, X7
+	VADDSD X7, X6, X6
+
+m_1:
+	CMPQ CX, R11
+	JGE  m_store
+	VMOVSD (AX)(CX*8), X8
+	VFMADD231SD (SI)(CX*8), X8, X0
+	VFMADD231SD (R8)(CX*8), X8, X2
+	VFMADD231SD (R9)(CX*8), X8, X4
+	VFMADD231SD (R10)(CX*8), X8, X6
+	INCQ CX
+	JMP  m_1
+
+m_store:
+	VSUBSD X10, X0, X0
+	VSUBSD X11, X2, X2
+	VSUBSD X12, X4, X4
+	VSUBSD X13, X6, X6
+	LEAQ (DI)(BX*8), CX
+	VMOVSD X0, (CX)
+	ADDQ R12, CX
+	VMOVSD X2, (CX)
+	ADDQ R12, CX
+	VMOVSD X4, (CX)
+	ADDQ R12, CX
+	VMOVSD X6, (CX)
+	LEAQ (AX)(R11*8), AX
+	INCQ BX
+	JMP  m_row
+
+m_done:
+	VZEROUPPER
+	RET

@@ -32,3 +32,5 @@ func prefetch(p unsafe.Pointer, n int) {}
 func gramRows512(dz, g []float64, n int, cand, idx []int32, v []float64) bool {
 	panic("unreachable")
 }
+
+func dotRows4(z, w, x []float64, n, d int, b []float64) { panic("unreachable") }

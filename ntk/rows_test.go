@@ -202,3 +202,43 @@ func TestGramRowsCheckIndices(t *testing.T) {
 		}
 	})
 }
+
+// TestDotRowsBatch checks dotRowsBatch against exact sums for one to four
+// neurons and dimensions around the blocks of the AVX-512 kernel.
+func TestDotRowsBatch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const n = 13
+	rows := make([]int32, n)
+	for i := range rows {
+		rows[i] = int32(i)
+	}
+	eachRowKernel(func(kernel string) {
+		for _, d := range []int{1, 5, 8, 9, 15, 16, 17, 24, 33, 64, 100, 784} {
+			x := make([]float64, n*d)
+			for i := range x {
+				x[i] = rng.NormFloat64()
+			}
+			for k := 1; k <= 4; k++ {
+				w := make([]float64, 4*d)
+				for j := range w[:k*d] {
+					w[j] = rng.NormFloat64()
+				}
+				want := append([]float64(nil), w[:k*d]...)
+				b := make([]float64, k)
+				for q := range b {
+					b[q] = rng.NormFloat64()
+				}
+				z := make([]float64, 4*n)
+				dotRowsBatch(z, w, x, n, d, b, rows)
+				for q := 0; q < k; q++ {
+					for i := 0; i < n; i++ {
+						exact, abs := exactDot(want[q*d:(q+1)*d], x[i*d:(i+1)*d], b[q])
+						if math.Abs(z[q*n+i]-exact) > float64(d+2)*0x1p-53*abs {
+							t.Fatalf("kernel %s, d = %d, %d neurons: z[%d][%d] = %v, exact %v", kernel, d, k, q, i, z[q*n+i], exact)
+						}
+					}
+				}
+			}
+		}
+	})
+}

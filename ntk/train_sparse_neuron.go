@@ -21,8 +21,10 @@ type sparseGroup struct {
 	g           []float64 // scratch: d
 	dal         []float64
 	idx         []int32
-	rows        []int32 // 0, …, n−1: the rows of a rebuild
-	genB, genMu float64 // cache of sparseGenerous
+	rows        []int32         // 0, …, n−1: the rows of a rebuild
+	pending     []*sparseNeuron // rebuilds due (moveGroup)
+	zb, wb      []float64       // scratch of rebuildBatch: sparseBatch×n and sparseBatch×d
+	genB, genMu float64         // cache of sparseGenerous
 
 	budget int64 // bytes the group may hold (its share of DenseMemory or the limit)
 	arrays int64 // bytes of the live neurons' candidate arrays
@@ -239,8 +241,12 @@ func (gr *sparseGroup) startPass() {
 // and evaluates it at its new state.
 func (t *sparseTrainer) moveGroup(gr *sparseGroup, eta float64) {
 	gr.startPass()
+	// keep shares live's array: it never holds more neurons than have been
+	// visited, so it only overwrites entries already read.
 	keep := gr.live[:0]
 	live := gr.live
+	pending := gr.pending[:0]
+	deferred := false
 	for q, nr := range live {
 		if q+2*sparseAhead < len(live) {
 			prefetch(unsafe.Pointer(live[q+2*sparseAhead]), int(sparseNeuronBytes))
@@ -250,38 +256,119 @@ func (t *sparseTrainer) moveGroup(gr *sparseGroup, eta float64) {
 		}
 		t.step(gr, nr, eta)
 		if nr.again || (nr.drift >= nr.margin && !sparseSkipCertificate) || (nr.impl != nil && nr.since >= sparseRefresh) {
-			t.rebuild(gr, nr)
-			gr.rebuilds++
-		} else {
-			t.evaluate(gr, nr)
-		}
-		if nr.active == 0 {
-			t.retire(gr, nr)
-			gr.arrays -= nr.arrays
-			nr.arrays = 0
+			t.materialize(gr, nr)
+			if t.d < sparseBatchMinDim {
+				dotRows(gr.z, t.wRow(int(nr.r)), t.x, t.d, gr.everyRow(t.n), t.net.Bias[int(nr.r)])
+				t.rebuild(gr, nr, gr.z)
+				gr.rebuilds++
+				keep = t.settle(gr, nr, keep)
+				continue
+			}
+			// Rebuilds wait until four are due, so that they share the
+			// reads of the data (rebuildBatch).
+			pending = append(pending, nr)
+			if len(pending) == sparseBatch {
+				keep = t.rebuildBatch(gr, pending, keep)
+				pending = pending[:0]
+				deferred = true
+			}
 			continue
 		}
-		ab := arrayBytes(nr)
-		gr.arrays += ab - nr.arrays
-		nr.arrays = ab
-		// An explicit neuron's movement is recomputed only when its upper
-		// bound could exceed the group's maximum so far; otherwise its exact
-		// value cannot be the maximum.
-		if nr.moveStale && nr.moveUB > gr.moveW {
-			t.exactMove(nr)
-		}
-		keep = append(keep, nr)
-		gr.flips += int64(nr.flips)
-		gr.flipped += int64(nr.flipped)
-		if !nr.moveStale {
-			gr.moveW = max(gr.moveW, nr.moveW)
-		}
-		gr.moveB = max(gr.moveB, nr.moveB)
-		gr.cands += int64(len(nr.cand))
+		t.evaluate(gr, nr)
+		keep = t.settle(gr, nr, keep)
+	}
+	deferred = deferred || len(pending) > 0
+	keep = t.rebuildBatch(gr, pending, keep)
+	clear(pending)
+	gr.pending = pending[:0]
+	if deferred {
+		sortByNeuron(keep)
 	}
 	clear(gr.live[len(keep):])
 	gr.live = keep
 	gr.bytes = gr.held()
+}
+
+// sparseBatch is the number of rebuilds that share the reads of the data.
+const sparseBatch = 4
+
+// sparseBatchMinDim is the smallest dimension d at which rebuilds are
+// batched: with AVX-512 (dotRows4), from d = 128, where a row of the data
+// no longer fits in a few cache lines and the data rarely in the cache; never
+// otherwise. Tests lower it to exercise the batched path.
+var sparseBatchMinDim = func() int {
+	if useRow512 {
+		return 128
+	}
+	return math.MaxInt
+}()
+
+// rebuildBatch rebuilds the (materialized) neurons of batch from their
+// pre-activations on all samples, computed together, and settles them.
+func (t *sparseTrainer) rebuildBatch(gr *sparseGroup, batch []*sparseNeuron, keep []*sparseNeuron) []*sparseNeuron {
+	if len(batch) == 0 {
+		return keep
+	}
+	n, d := t.n, t.d
+	if len(gr.zb) != sparseBatch*n {
+		gr.zb = make([]float64, sparseBatch*n)
+		gr.wb = make([]float64, sparseBatch*d)
+		gr.arenaBytes += 8 * int64(len(gr.zb)+len(gr.wb))
+	}
+	var b [sparseBatch]float64
+	for k, nr := range batch {
+		copy(gr.wb[k*d:(k+1)*d], t.wRow(int(nr.r)))
+		b[k] = t.net.Bias[int(nr.r)]
+	}
+	dotRowsBatch(gr.zb, gr.wb, t.x, n, d, b[:len(batch)], gr.everyRow(n))
+	for k, nr := range batch {
+		t.rebuild(gr, nr, gr.zb[k*n:(k+1)*n])
+		gr.rebuilds++
+		keep = t.settle(gr, nr, keep)
+	}
+	return keep
+}
+
+// settle retires nr if it fires on no sample, and otherwise appends it to
+// keep and adds its statistics to the group's.
+func (t *sparseTrainer) settle(gr *sparseGroup, nr *sparseNeuron, keep []*sparseNeuron) []*sparseNeuron {
+	if nr.active == 0 {
+		t.retire(gr, nr)
+		gr.arrays -= nr.arrays
+		nr.arrays = 0
+		return keep
+	}
+	ab := arrayBytes(nr)
+	gr.arrays += ab - nr.arrays
+	nr.arrays = ab
+	// An explicit neuron's movement is recomputed only when its upper
+	// bound could exceed the group's maximum so far; otherwise its exact
+	// value cannot be the maximum.
+	if nr.moveStale && nr.moveUB > gr.moveW {
+		t.exactMove(nr)
+	}
+	keep = append(keep, nr)
+	gr.flips += int64(nr.flips)
+	gr.flipped += int64(nr.flipped)
+	if !nr.moveStale {
+		gr.moveW = max(gr.moveW, nr.moveW)
+	}
+	gr.moveB = max(gr.moveB, nr.moveB)
+	gr.cands += int64(len(nr.cand))
+	return keep
+}
+
+// sortByNeuron sorts live neurons by index (insertion sort: the rebuilt
+// neurons are only a few places late).
+func sortByNeuron(live []*sparseNeuron) {
+	for i := 1; i < len(live); i++ {
+		nr := live[i]
+		j := i
+		for ; j > 0 && live[j-1].r > nr.r; j-- {
+			live[j] = live[j-1]
+		}
+		live[j] = nr
+	}
 }
 
 // touch asks the processor to load the candidate arrays and the weights of
@@ -536,17 +623,14 @@ func (t *sparseTrainer) candidateBits(nr *sparseNeuron) {
 	}
 }
 
-// rebuild recomputes all n pre-activations of nr at the current state,
-// decides its firing everywhere, and chooses a new mode, margin and candidate
-// set.
-func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron) {
-	t.materialize(gr, nr)
+// rebuild decides the firing of the materialized neuron nr on every sample
+// from z, its n pre-activations at the current state, and chooses a new
+// mode, margin and candidate set.
+func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron, z []float64) {
 	n := t.n
 	w, b := t.wRow(int(nr.r)), t.net.Bias[int(nr.r)]
-	z := gr.z
 	fired0, ever := nr.fired0, nr.ever()
 	var active, flips int32
-	dotRows(z, w, t.x, t.d, gr.everyRow(n), b)
 	a := nr.a
 	for wd := range fired0 {
 		lo, hi := wd<<6, min(wd<<6+64, n)
