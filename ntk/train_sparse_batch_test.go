@@ -1,6 +1,7 @@
 package ntk
 
 import (
+	"math"
 	"runtime"
 	"testing"
 )
@@ -84,4 +85,18 @@ func TestSparseBatchedRebuildsDeterministic(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMasked checks the branchless selection of evaluate and rebuild: the
+// value itself when the pair fires, +0 otherwise, also for infinite and NaN
+// pre-activations (the dense trainer skips those pairs).
+func TestMasked(t *testing.T) {
+	for _, v := range []float64{0, 1.5, -2.25, math.Inf(1), math.Inf(-1), math.NaN(), math.SmallestNonzeroFloat64} {
+		if got := masked(v, 1); math.Float64bits(got) != math.Float64bits(v) {
+			t.Errorf("masked(%v, 1) = %v, want %v", v, got, v)
+		}
+		if got := masked(v, 0); math.Float64bits(got) != 0 {
+			t.Errorf("masked(%v, 0) = %v, want +0", v, got)
+		}
+	}
 }

@@ -571,8 +571,7 @@ func (t *sparseTrainer) evaluate(gr *sparseGroup, nr *sparseNeuron) {
 			zk := z[k]
 			c := cand[k]
 			q := b2i(zk >= 0)
-			// a·z·1 = a·z exactly; a·z·0 = ±0 leaves f unchanged.
-			f[c] += a * zk * float64(q)
+			f[c] += masked(a*zk, q)
 			count[c] += int32(q)
 			act[na] = int32(k)
 			na += q
@@ -592,6 +591,13 @@ func (t *sparseTrainer) evaluate(gr *sparseGroup, nr *sparseNeuron) {
 	nr.active = int32(na)
 	nr.flips = flips
 	gr.pairs += int64(len(cand))
+}
+
+// masked returns v if q = 1 and +0 if q = 0 (also for v = ±Inf or NaN, which
+// a product v·q would turn into NaN), without a branch: adding it to f adds
+// exactly the firing pairs' contributions, as the dense trainer does.
+func masked(v float64, q int) float64 {
+	return math.Float64frombits(math.Float64bits(v) & -uint64(q))
 }
 
 // b2i returns 1 for true and 0 for false (compiled without a branch).
@@ -638,7 +644,7 @@ func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron, z []float64) 
 		for i := lo; i < hi; i++ {
 			zi := z[i]
 			q := b2i(zi >= 0)
-			gr.f[i] += a * zi * float64(q) // a·z·0 = ±0 leaves f unchanged
+			gr.f[i] += masked(a*zi, q)
 			gr.count[i] += int32(q)
 			on |= uint64(q) << (i & 63)
 		}
