@@ -24,10 +24,12 @@ const (
 	// about 4·m·n·d floating-point operations per step. It is the reference.
 	Dense
 	// Sparse pays only for the (neuron, sample) pairs that fire or may fire:
-	// after one evaluation of every pair at t = 0, a step costs about 2.5 dot
-	// products of length d per firing pair (fewer through the Gram matrix
-	// XXᵀ when neurons fire on few samples), and neurons that fire on no
-	// sample cost nothing. It follows the same trajectory as Dense, up to
+	// after one evaluation of every pair at t = 0, a step costs one dot
+	// product of length d per candidate pair and one scaled row addition per
+	// firing pair (or, through the Gram matrix XXᵀ when neurons fire on few
+	// samples, |A_r|·|C_r| operations per neuron, independent of d), and
+	// neurons that fire on no sample cost nothing. On amd64 the rows are
+	// processed in AVX2 or AVX-512 kernels (rows.go). It follows the same trajectory as Dense, up to
 	// rounding (losses agree to about 1e-14 relative), with the same
 	// statistics, plus Candidates and Rebuilds (Pairs then counts the
 	// pre-activations evaluated: every pair at t = 0, then the candidates and

@@ -54,13 +54,15 @@ import (
 //     when the neuron stops firing, and when Train returns.
 //
 // Exactness: explicit pre-activations are recomputed from W at every step as
-// the dense trainer computes them, up to the summation order (relative
-// differences of order 1e-16 per step). Implicit ones accumulate at most
+// the dense trainer computes them, up to the summation order and the fused
+// multiply-adds of the kernels (relative differences of order 1e-16 per
+// step). Implicit ones accumulate at most
 // sparseRefresh steps of rounding, of order 1e-14. A firing decision can
 // therefore differ from the dense one only on a pre-activation within about
 // 1e-13 of zero (an "exact tie"). The bounds of the certificate carry
-// allowances for rounding (relative 2^-40 and absolute 2^-44·(ρ‖w‖ + |b| + 1)
-// per step), so rounding can never hide a firing sample.
+// allowances for rounding (relative 2^-40 and absolute
+// max(2^-44, (d+2)·2^-52)·(ρ‖w‖ + |b| + 1) per step, roundingSlack), so
+// rounding can never hide a firing sample.
 //
 // Telemetry: the flip counters are kept per neuron with two n-bit sets (fired
 // at t = 0, ever flipped); samples outside the candidate set do not fire, so
@@ -73,6 +75,15 @@ import (
 // increasing neuron order into its own buffer, and the buffers are added in
 // group order. Everything else is per neuron. The result is bitwise
 // independent of GOMAXPROCS.
+//
+// Speed (train_sparse_neuron.go, rows.go): a neuron's dot products, gradient
+// rows and Gram reads are each done in one call of a vector kernel (AVX2 or
+// AVX-512 with fused multiply-adds where available, portable Go otherwise);
+// the flips are counted 64 candidates at a time with bit sets kept in
+// candidate order; the state, candidate arrays and weights of the next
+// neurons are prefetched; and at large d rebuilds are done four at a time,
+// sharing the reads of the data (rebuilds then settle a few places late in
+// the group's order, which stays fixed).
 
 const (
 	sparseGroupsMax = 32  // at most this many neuron groups

@@ -123,8 +123,8 @@ func chooseMethod(n, m, d int, est sparseEstimate, steps int, limit int64) Metho
 	nm := float64(m) * float64(n)
 	p := est.pairs / nm
 	dense := float64(steps+1) * nm * (0.22*float64(d) + 3 + 94*p*(1-p))
-	c := newSparseCost(d)
-	sparse := nm*c.dot + float64(steps)*est.pairs*(2.5*c.dot+20)
+	setup := 2 + 0.21*float64(d)
+	sparse := nm*setup + float64(steps)*est.pairs*0.3*float64(d)
 	mem := sparseMemory(n, m, d, est)
 	if mem > limit || mem > sparseDenseShare(n, m, d) || sparse > 0.7*dense {
 		return Dense
@@ -139,21 +139,23 @@ func chooseMethod(n, m, d int, est sparseEstimate, steps int, limit int64) Metho
 // nanoseconds:
 //
 //	dense:  (steps + 1) · m·n·(0.22·d + 3 + 94·p(1 − p))
-//	sparse: m·n·c(d) + steps · P·(2.5·c(d) + 20),   c(d) = 2 + 0.21·d
+//	sparse: m·n·(2 + 0.21·d) + steps · P·0.3·d
 //
-// c(d) is one dot product of length d; the dense term p(1 − p) is the cost
-// of the mispredicted branches of its masked passes over the n×m matrix; the
-// sparse setup evaluates every pair once, and each step costs about 2.5 dot
-// products per firing pair (the gradient, the candidates, the rebuilds). The
-// constants were fitted to the CPU times measured by cmd/bench on the digits
-// (d = 64) and a d = 784 sphere on a 2-core AMD EPYC (Zen 5), within about
-// 30% at B ≥ 1. Auto picks Sparse when its memory estimate (SparseMemory)
-// fits within opt.MemoryLimit and DenseMemory and it is predicted at least
-// 30% faster; the guard keeps a misprediction from making Auto slower than
-// Dense. The model counts the firing pairs at initialization: when training
-// makes many more pairs fire (on image data at large B they grew 3–5× over
-// 200 steps), the sparse trainer slows down accordingly (in the measurements
-// of cmd/bench it stayed faster).
+// The dense term p(1 − p) is the cost of the mispredicted branches of its
+// masked passes over the n×m matrix; the sparse setup evaluates every pair
+// once (a dot product of length d each), and each step costs about 0.3·d per
+// firing pair (a dot product and a gradient row in the vector kernels of
+// rows.go, the bookkeeping, the candidates and the rebuilds). The constants
+// were fitted to CPU times measured on the digits (d = 64: 13–16 ns per
+// firing pair at B = 1, 2) and a d = 784 sphere (about 245 ns at B = 2) on a
+// 2-core AMD EPYC (Zen 5) with AVX-512; without AVX-512 or AVX2 the sparse
+// steps are up to 2–3 times slower. Auto picks Sparse when its memory
+// estimate (SparseMemory) fits within opt.MemoryLimit and DenseMemory and it
+// is predicted at least 30% faster; the guard keeps a misprediction from
+// making Auto slower than Dense. The model counts the firing pairs at
+// initialization: when training makes many more pairs fire (on image data at
+// large B they grew 3–5× over 200 steps), the sparse trainer slows down
+// accordingly (in the measurements of cmd/bench it stayed faster).
 func AutoMethod(net *Network, X *mat.Dense, opt TrainOptions) (Method, error) {
 	if err := net.Validate(); err != nil {
 		return Auto, err

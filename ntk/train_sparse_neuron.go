@@ -21,7 +21,10 @@ type sparseGroup struct {
 	g           []float64 // scratch: d
 	dal         []float64
 	idx         []int32
-	genB, genMu float64 // cache of sparseGenerous
+	rows        []int32         // 0, …, n−1: the rows of a rebuild
+	pending     []*sparseNeuron // rebuilds due (moveGroup)
+	zb, wb      []float64       // scratch of rebuildBatch: sparseBatch×n and sparseBatch×d
+	genB, genMu float64         // cache of sparseGenerous
 
 	budget int64 // bytes the group may hold (its share of DenseMemory or the limit)
 	arrays int64 // bytes of the live neurons' candidate arrays
@@ -47,6 +50,7 @@ type sparseNeuron struct {
 	cand  []int32         // candidate samples, increasing
 	act   []int32         // positions in cand of the candidates that fire now, increasing
 	z32   []float32       // pre-activations at t = 0 of the non-firing candidates, until trimmed
+	cbits []uint64        // fired0 and ever() at the candidates' positions (candidateBits); stale unless 2⌈|cand|/64⌉ long
 	trim  bool            // the initial candidate set awaits its first trim
 	impl  *sparseImplicit // nil in explicit mode
 	spare *sparseImplicit // arrays of a former implicit phase, for reuse
@@ -100,13 +104,14 @@ func (t *sparseTrainer) initial(gr *sparseGroup) {
 	n := t.n
 	bias := t.net.Bias
 	o := t.from
-	z := gr.z
+	z := gr.z[:n]
+	rows := gr.everyRow(n)
 	for r := gr.lo; r < gr.hi; r++ {
 		w, b := t.wRow(r), bias[r]
+		dotRows(z, w, t.x, t.d, rows, b)
 		fires := false
-		for i := 0; i < n; i++ {
-			z[i] = floats.Dot(w, t.x[i*t.d:(i+1)*t.d]) - b
-			fires = fires || z[i] >= 0
+		for _, zi := range z {
+			fires = fires || zi >= 0
 		}
 		gr.pairs += int64(n)
 		if !fires {
@@ -245,6 +250,18 @@ func popCount(b []uint64) int {
 	return c
 }
 
+// everyRow returns the indices 0, …, n−1 (allocated at the first call).
+func (gr *sparseGroup) everyRow(n int) []int32 {
+	if len(gr.rows) != n {
+		gr.rows = make([]int32, n)
+		for i := range gr.rows {
+			gr.rows[i] = int32(i)
+		}
+		gr.arenaBytes += 4 * int64(n)
+	}
+	return gr.rows
+}
+
 // chunk returns the number of neurons whose fixed-size state (initial
 // weights, bit sets) the group allocates at once: one allocation per chunk
 // keeps that state contiguous and, since it is never freed during training,
@@ -277,7 +294,7 @@ func (gr *sparseGroup) words(k int) []uint64 {
 // arrayBytes returns the bytes of the candidate arrays of nr, with 1/8 more
 // for the rounding of small allocations to the allocator's size classes.
 func arrayBytes(nr *sparseNeuron) int64 {
-	b := 4 * int64(cap(nr.cand)+cap(nr.act)+cap(nr.z32))
+	b := 4*int64(cap(nr.cand)+cap(nr.act)+cap(nr.z32)) + 8*int64(cap(nr.cbits))
 	for _, im := range []*sparseImplicit{nr.impl, nr.spare} {
 		if im != nil {
 			b += 32*int64(cap(im.u)) + 64
@@ -314,86 +331,198 @@ func (gr *sparseGroup) startPass() {
 // and evaluates it at its new state.
 func (t *sparseTrainer) moveGroup(gr *sparseGroup, eta float64) {
 	gr.startPass()
+	// keep shares live's array: it never holds more neurons than have been
+	// visited, so it only overwrites entries already read.
 	keep := gr.live[:0]
-	for _, nr := range gr.live {
+	live := gr.live
+	pending := gr.pending[:0]
+	deferred := false
+	for q, nr := range live {
+		if q+2*sparseAhead < len(live) {
+			prefetch(unsafe.Pointer(live[q+2*sparseAhead]), int(sparseNeuronBytes))
+		}
+		if q+sparseAhead < len(live) {
+			t.touch(live[q+sparseAhead])
+		}
 		t.step(gr, nr, eta)
 		if nr.again || (nr.drift >= nr.margin && !sparseSkipCertificate) || (nr.impl != nil && nr.since >= sparseRefresh) {
-			t.rebuild(gr, nr)
-			gr.rebuilds++
-		} else {
-			t.evaluate(gr, nr)
-		}
-		if nr.active == 0 {
-			t.retire(gr, nr)
-			gr.arrays -= nr.arrays
-			nr.arrays = 0
+			t.materialize(gr, nr)
+			if t.d < sparseBatchMinDim {
+				dotRows(gr.z, t.wRow(int(nr.r)), t.x, t.d, gr.everyRow(t.n), t.net.Bias[int(nr.r)])
+				t.rebuild(gr, nr, gr.z)
+				gr.rebuilds++
+				keep = t.settle(gr, nr, keep)
+				continue
+			}
+			// Rebuilds wait until four are due, so that they share the
+			// reads of the data (rebuildBatch).
+			pending = append(pending, nr)
+			if len(pending) == sparseBatch {
+				keep = t.rebuildBatch(gr, pending, keep)
+				pending = pending[:0]
+				deferred = true
+			}
 			continue
 		}
-		ab := arrayBytes(nr)
-		gr.arrays += ab - nr.arrays
-		nr.arrays = ab
-		// An explicit neuron's movement is recomputed only when its upper
-		// bound could exceed the group's maximum so far; otherwise its exact
-		// value cannot be the maximum.
-		if nr.moveStale && nr.moveUB > gr.moveW {
-			t.exactMove(nr)
-		}
-		keep = append(keep, nr)
-		gr.flips += int64(nr.flips)
-		gr.flipped += int64(nr.flipped)
-		if !nr.moveStale {
-			gr.moveW = max(gr.moveW, nr.moveW)
-		}
-		gr.moveB = max(gr.moveB, nr.moveB)
-		gr.cands += int64(len(nr.cand))
+		t.evaluate(gr, nr)
+		keep = t.settle(gr, nr, keep)
+	}
+	deferred = deferred || len(pending) > 0
+	keep = t.rebuildBatch(gr, pending, keep)
+	clear(pending)
+	gr.pending = pending[:0]
+	if deferred {
+		sortByNeuron(keep)
 	}
 	clear(gr.live[len(keep):])
 	gr.live = keep
 	gr.bytes = gr.held()
 }
 
+// sparseBatch is the number of rebuilds that share the reads of the data.
+const sparseBatch = 4
+
+// sparseBatchMinDim is the smallest dimension d at which rebuilds are
+// batched: with AVX-512 (dotRows4), from d = 128, where a row of the data
+// no longer fits in a few cache lines and the data rarely in the cache; never
+// otherwise. Tests lower it to exercise the batched path.
+var sparseBatchMinDim = func() int {
+	if useRow512 {
+		return 128
+	}
+	return math.MaxInt
+}()
+
+// rebuildBatch rebuilds the (materialized) neurons of batch from their
+// pre-activations on all samples, computed together, and settles them.
+func (t *sparseTrainer) rebuildBatch(gr *sparseGroup, batch []*sparseNeuron, keep []*sparseNeuron) []*sparseNeuron {
+	if len(batch) == 0 {
+		return keep
+	}
+	n, d := t.n, t.d
+	if len(gr.zb) != sparseBatch*n {
+		gr.zb = make([]float64, sparseBatch*n)
+		gr.wb = make([]float64, sparseBatch*d)
+		gr.arenaBytes += 8 * int64(len(gr.zb)+len(gr.wb))
+	}
+	var b [sparseBatch]float64
+	for k, nr := range batch {
+		copy(gr.wb[k*d:(k+1)*d], t.wRow(int(nr.r)))
+		b[k] = t.net.Bias[int(nr.r)]
+	}
+	dotRowsBatch(gr.zb, gr.wb, t.x, n, d, b[:len(batch)], gr.everyRow(n))
+	for k, nr := range batch {
+		t.rebuild(gr, nr, gr.zb[k*n:(k+1)*n])
+		gr.rebuilds++
+		keep = t.settle(gr, nr, keep)
+	}
+	return keep
+}
+
+// settle retires nr if it fires on no sample, and otherwise appends it to
+// keep and adds its statistics to the group's.
+func (t *sparseTrainer) settle(gr *sparseGroup, nr *sparseNeuron, keep []*sparseNeuron) []*sparseNeuron {
+	if nr.active == 0 {
+		t.retire(gr, nr)
+		gr.arrays -= nr.arrays
+		nr.arrays = 0
+		return keep
+	}
+	ab := arrayBytes(nr)
+	gr.arrays += ab - nr.arrays
+	nr.arrays = ab
+	// An explicit neuron's movement is recomputed only when its upper
+	// bound could exceed the group's maximum so far; otherwise its exact
+	// value cannot be the maximum.
+	if nr.moveStale && nr.moveUB > gr.moveW {
+		t.exactMove(nr)
+	}
+	keep = append(keep, nr)
+	gr.flips += int64(nr.flips)
+	gr.flipped += int64(nr.flipped)
+	if !nr.moveStale {
+		gr.moveW = max(gr.moveW, nr.moveW)
+	}
+	gr.moveB = max(gr.moveB, nr.moveB)
+	gr.cands += int64(len(nr.cand))
+	return keep
+}
+
+// sortByNeuron sorts live neurons by index (insertion sort: the rebuilt
+// neurons are only a few places late).
+func sortByNeuron(live []*sparseNeuron) {
+	for i := 1; i < len(live); i++ {
+		nr := live[i]
+		j := i
+		for ; j > 0 && live[j-1].r > nr.r; j-- {
+			live[j] = live[j-1]
+		}
+		live[j] = nr
+	}
+}
+
+// touch asks the processor to load the candidate arrays and the weights of
+// nr into the cache, so that they arrive while the previous neurons are
+// moved (moveGroup prefetches the state of nr itself further ahead).
+func (t *sparseTrainer) touch(nr *sparseNeuron) {
+	if len(nr.cand) > 0 {
+		prefetch(unsafe.Pointer(&nr.cand[0]), 4*len(nr.cand))
+	}
+	if len(nr.act) > 0 {
+		prefetch(unsafe.Pointer(&nr.act[0]), 4*len(nr.act))
+	}
+	if len(nr.cbits) > 0 {
+		prefetch(unsafe.Pointer(&nr.cbits[0]), 8*len(nr.cbits))
+	}
+	if im := nr.impl; im != nil && len(im.u) > 0 {
+		prefetch(unsafe.Pointer(&im.zs[0]), 8*len(im.zs))
+		prefetch(unsafe.Pointer(&im.u[0]), 8*len(im.u))
+		prefetch(unsafe.Pointer(&im.alpha[0]), 8*len(im.alpha))
+		prefetch(unsafe.Pointer(&im.p[0]), 8*len(im.p))
+	}
+	w := t.wRow(int(nr.r))
+	prefetch(unsafe.Pointer(&w[0]), 8*len(w))
+}
+
+// sparseAhead is how many neurons ahead moveGroup prefetches a neuron.
+const sparseAhead = 2
+
 // step moves neuron nr by one gradient step:
 //
 //	w_r ← w_r − η Σ_{j∈A_r} g_j x_j,  b_r ← b_r + η Σ_{j∈A_r} g_j,  g_j = (f_j − y_j) a_r/√m.
 func (t *sparseTrainer) step(gr *sparseGroup, nr *sparseNeuron, eta float64) {
 	act := nr.act
+	// The firing samples and their coefficients g_j a_r/√m.
+	if cap(gr.dal) < len(act) {
+		gr.dal = make([]float64, len(act)+len(act)/4+4)
+	}
+	if cap(gr.idx) < len(act) {
+		gr.idx = make([]int32, len(act)+len(act)/4+4)
+	}
+	idx, coef := gr.idx[:len(act)], gr.dal[:len(act)]
 	s := 0.0
-	for _, k := range act {
-		s += t.resid[nr.cand[k]] * t.scale * nr.a
+	for q, k := range act {
+		c := nr.cand[k]
+		v := t.resid[c] * t.scale * nr.a
+		idx[q], coef[q] = c, v
+		s += v
 	}
 	bias := t.net.Bias
 	db := eta * s
 	bias[int(nr.r)] += db
 	var stepW float64
 	if im := nr.impl; im != nil {
-		if cap(gr.dal) < len(act) {
-			gr.dal = make([]float64, len(act))
-		}
-		dal := gr.dal[:len(act)]
-		if cap(gr.idx) < len(act) {
-			gr.idx = make([]int32, len(act))
-		}
-		idx := gr.idx[:len(act)]
-		gr.idx = idx
+		dal := coef
 		sumDal := 0.0
 		for q, k := range act {
-			idx[q] = nr.cand[k]
-			dal[q] = -eta * (t.resid[idx[q]] * t.scale * nr.a)
+			dal[q] = -eta * coef[q]
 			im.alpha[k] += dal[q]
 			sumDal += dal[q]
 		}
-		// Δz_k = Σ_j Δα_j G̃(j, c_k), accumulated row by row of G̃ (one row
-		// per firing sample, read at the candidates' columns).
-		n := t.n
+		// Δz_k = Σ_j Δα_j G̃(c_k, j): one dot product per candidate, of Δα
+		// with row c_k of G̃ read at the firing samples' columns.
 		dz := gr.z[:len(nr.cand)]
-		clear(dz)
-		for j, c := range idx {
-			row := t.gram[int(c)*n : int(c)*n+n]
-			dj := dal[j]
-			for k, ck := range nr.cand {
-				dz[k] += dj * row[ck]
-			}
-		}
+		gramRows(dz, t.gram, t.n, nr.cand, idx, dal)
 		for k, v := range dz {
 			im.u[k] += v
 		}
@@ -433,14 +562,10 @@ func (t *sparseTrainer) step(gr *sparseGroup, nr *sparseNeuron, eta float64) {
 		nr.drift = nr.drift0 + min(cs, l1*(1+1e-9)+math.Abs(sa))*(1+1e-9) + float64(nr.since)*nr.slack
 	} else {
 		g := gr.g
-		clear(g)
-		for _, k := range act {
-			c := nr.cand[k]
-			floats.AddScaled(g, t.resid[c]*t.scale*nr.a, t.row(c))
-		}
+		sumRows(g, t.x, t.d, idx, coef)
 		w := t.wRow(int(nr.r))
 		floats.AddScaled(w, -eta, g)
-		stepW = eta * floats.Norm(g, 2)
+		stepW = eta * math.Sqrt(floats.Dot(g, g))
 		nr.moveUB += stepW*(1+0x1p-40) + nr.slack
 		nr.moveStale = true
 		nr.drift += (t.rho*stepW+math.Abs(db))*(1+0x1p-40) + nr.slack
@@ -461,7 +586,7 @@ func (t *sparseTrainer) retire(gr *sparseGroup, nr *sparseNeuron) {
 	}
 	gr.countDead(nr)
 	// w0 stays (in the group's arena) for the origin of a checkpoint.
-	nr.cand, nr.act, nr.z32, nr.impl, nr.spare = nil, nil, nil, nil, nil
+	nr.cand, nr.act, nr.z32, nr.impl, nr.spare, nr.cbits = nil, nil, nil, nil, nil, nil
 }
 
 // exactMove computes ‖w_r − w_r(0)‖ of an explicit neuron.
@@ -478,11 +603,16 @@ func (t *sparseTrainer) materialize(gr *sparseGroup, nr *sparseNeuron) {
 		return
 	}
 	w := t.wRow(int(nr.r))
+	idx, coef := gr.idx[:0], gr.dal[:0]
 	for k, al := range im.alpha {
 		if al != 0 {
-			floats.AddScaled(w, al, t.row(nr.cand[k]))
+			idx = append(idx, nr.cand[k])
+			coef = append(coef, al)
 		}
 	}
+	gr.idx, gr.dal = idx[:0], coef[:0]
+	sumRows(gr.g, t.x, t.d, idx, coef)
+	floats.Add(w, gr.g)
 	nr.impl, nr.spare = nil, im // keep the arrays for the next synchronization
 	nr.since = 0
 }
@@ -492,73 +622,132 @@ func (t *sparseTrainer) evaluate(gr *sparseGroup, nr *sparseNeuron) {
 	b := t.net.Bias[int(nr.r)]
 	w := t.wRow(int(nr.r))
 	z := gr.z[:len(nr.cand)]
-	fired0, ever := nr.fired0, nr.ever()
+	ever := nr.ever()
 	if im := nr.impl; im != nil {
 		for k := range z {
 			z[k] = im.zs[k] + im.u[k]
 		}
 	} else {
-		d := t.d
-		for k, c := range nr.cand {
-			z[k] = floats.Dot(w, t.x[int(c)*d:int(c)*d+d]) - b
-		}
+		dotRows(z, w, t.x, t.d, nr.cand, b)
 	}
-	flips := nr.flipsOut
 	firing := 0
 	for _, zk := range z {
-		if zk >= 0 {
-			firing++
-		}
+		firing += b2i(zk >= 0)
 	}
-	act := fitInt32(nr.act, firing, firing/8+4)
-	for k, c := range nr.cand {
-		zk := z[k]
-		on := zk >= 0
-		if on {
-			gr.f[c] += nr.a * zk
-			gr.count[c]++
-			act = append(act, int32(k))
+	// One spare slot: every candidate writes its position, and only the
+	// firing ones advance.
+	act := fitInt32(nr.act, firing+1, firing/8+4)
+	act = act[:cap(act)]
+	na := 0
+	cand := nr.cand
+	words := (len(cand) + 63) >> 6
+	if len(nr.cbits) != 2*words {
+		t.candidateBits(nr)
+	}
+	f0, ev := nr.cbits[:words], nr.cbits[words:]
+	flips := nr.flipsOut
+	a := nr.a
+	f, count := gr.f, gr.count
+	for w := range f0 {
+		lo, hi := w<<6, min(w<<6+64, len(cand))
+		var on uint64
+		for k := lo; k < hi; k++ {
+			zk := z[k]
+			c := cand[k]
+			q := b2i(zk >= 0)
+			f[c] += masked(a*zk, q)
+			count[c] += int32(q)
+			act[na] = int32(k)
+			na += q
+			on |= uint64(q) << (k & 63)
 		}
-		if on != bitAt(fired0, c) {
-			flips++
-			if !bitAt(ever, c) {
-				bitSet(ever, c)
-				nr.flipped++
+		diff := on ^ f0[w]
+		flips += int32(bits.OnesCount64(diff))
+		if fresh := diff &^ ev[w]; fresh != 0 {
+			ev[w] |= fresh
+			nr.flipped += int32(bits.OnesCount64(fresh))
+			for ; fresh != 0; fresh &= fresh - 1 {
+				bitSet(ever, cand[lo+bits.TrailingZeros64(fresh)])
 			}
 		}
 	}
-	nr.act = act
-	nr.active = int32(len(act))
+	nr.act = act[:na]
+	nr.active = int32(na)
 	nr.flips = flips
-	gr.pairs += int64(len(nr.cand))
+	gr.pairs += int64(len(cand))
 }
 
-// rebuild recomputes all n pre-activations of nr at the current state,
-// decides its firing everywhere, and chooses a new mode, margin and candidate
-// set.
-func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron) {
-	t.materialize(gr, nr)
+// masked returns v if q = 1 and +0 if q = 0 (also for v = ±Inf or NaN, which
+// a product v·q would turn into NaN), without a branch: adding it to f adds
+// exactly the firing pairs' contributions, as the dense trainer does.
+func masked(v float64, q int) float64 {
+	return math.Float64frombits(math.Float64bits(v) & -uint64(q))
+}
+
+// b2i returns 1 for true and 0 for false (compiled without a branch).
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// roundingSlack returns the certificate's allowance per step for the
+// rounding of the pre-activations of a neuron with weights w and bias b:
+// a computed ⟨w, x_i⟩ − b is within (d+1)·2^-53·(ρ‖w‖ + |b|) of the exact
+// value (each of the d+1 terms rounded at most once more than its partial
+// sum), and two evaluations are compared, so the allowance is
+// max(2^-44, (d+2)·2^-52)·(ρ‖w‖ + |b| + 1).
+func (t *sparseTrainer) roundingSlack(w []float64, b float64) float64 {
+	return max(0x1p-44, float64(t.d+2)*0x1p-52) * (t.rho*floats.Norm(w, 2) + math.Abs(b) + 1)
+}
+
+// candidateBits fills nr.cbits with two bit sets over the positions of the
+// candidates: fired at t = 0, and ever flipped (copies of fired0 and ever).
+func (t *sparseTrainer) candidateBits(nr *sparseNeuron) {
+	words := (len(nr.cand) + 63) >> 6
+	if cap(nr.cbits) < 2*words || cap(nr.cbits) > 4*words+4 {
+		nr.cbits = make([]uint64, 2*words, 2*words+2)
+	}
+	nr.cbits = nr.cbits[:2*words]
+	clear(nr.cbits)
+	f0, ev := nr.cbits[:words], nr.cbits[words:]
+	fired0, ever := nr.fired0, nr.ever()
+	for k, c := range nr.cand {
+		if bitAt(fired0, c) {
+			f0[k>>6] |= 1 << (k & 63)
+		}
+		if bitAt(ever, c) {
+			ev[k>>6] |= 1 << (k & 63)
+		}
+	}
+}
+
+// rebuild decides the firing of the materialized neuron nr on every sample
+// from z, its n pre-activations at the current state, and chooses a new
+// mode, margin and candidate set.
+func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron, z []float64) {
 	n := t.n
 	w, b := t.wRow(int(nr.r)), t.net.Bias[int(nr.r)]
-	z := gr.z
 	fired0, ever := nr.fired0, nr.ever()
 	var active, flips int32
-	for i := 0; i < n; i++ {
-		zi := floats.Dot(w, t.x[i*t.d:(i+1)*t.d]) - b
-		z[i] = zi
-		on := zi >= 0
-		if on {
-			gr.f[i] += nr.a * zi
-			gr.count[i]++
-			active++
+	a := nr.a
+	for wd := range fired0 {
+		lo, hi := wd<<6, min(wd<<6+64, n)
+		var on uint64
+		for i := lo; i < hi; i++ {
+			zi := z[i]
+			q := b2i(zi >= 0)
+			gr.f[i] += masked(a*zi, q)
+			gr.count[i] += int32(q)
+			on |= uint64(q) << (i & 63)
 		}
-		if on != bitAt(fired0, int32(i)) {
-			flips++
-			if !bitAt(ever, int32(i)) {
-				bitSet(ever, int32(i))
-				nr.flipped++
-			}
-		}
+		active += int32(bits.OnesCount64(on))
+		diff := on ^ fired0[wd]
+		flips += int32(bits.OnesCount64(diff))
+		fresh := diff &^ ever[wd]
+		ever[wd] |= fresh
+		nr.flipped += int32(bits.OnesCount64(fresh))
 	}
 	gr.pairs += int64(n)
 	nr.active, nr.flips = active, flips
@@ -574,6 +763,7 @@ func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron) {
 		}
 	}
 	nr.cand, nr.act = fitInt32(nr.cand, size, size/8+4), fitInt32(nr.act, int(active), int(active)/8+4)
+	nr.cbits = nr.cbits[:0]
 	nearest := math.Inf(-1) // the largest excluded pre-activation
 	nr.flipsOut = 0
 	for i := 0; i < n; i++ {
@@ -590,8 +780,7 @@ func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron) {
 		}
 		nr.cand = append(nr.cand, int32(i))
 	}
-	wn := floats.Norm(w, 2)
-	nr.slack = 0x1p-44 * (t.rho*wn + math.Abs(b) + 1)
+	nr.slack = t.roundingSlack(w, b)
 	nr.margin = -nearest - nr.slack
 	nr.drift, nr.age = 0, 0
 	if implicit {
@@ -620,15 +809,14 @@ func (t *sparseTrainer) synchronize(gr *sparseGroup, nr *sparseNeuron, z []float
 		diff[j] = w[j] - nr.w0[j]
 	}
 	im.dsq = floats.Dot(diff, diff)
-	for q, c := range nr.cand {
-		xc := t.row(c)
-		if z != nil {
+	if z != nil {
+		for q, c := range nr.cand {
 			im.zs[q] = z[c]
-		} else {
-			im.zs[q] = floats.Dot(w, xc) - b
 		}
-		im.p[q] = floats.Dot(diff, xc)
+	} else {
+		dotRows(im.zs, w, t.x, t.d, nr.cand, b)
 	}
+	dotRows(im.p, diff, t.x, t.d, nr.cand, 0)
 	gr.pairs += int64(k)
 	nr.impl = im
 	nr.since = 0
@@ -665,12 +853,13 @@ func (t *sparseTrainer) trim(gr *sparseGroup, nr *sparseNeuron) {
 		keep++
 	}
 	nr.cand = nr.cand[:keep]
+	nr.cbits = nr.cbits[:0]
 	if cap(nr.cand) > 2*keep+16 { // release the generous set's memory
 		nr.cand = append(make([]int32, 0, keep), nr.cand...)
 	}
 	w, b := t.wRow(int(nr.r)), t.net.Bias[int(nr.r)]
 	// float32 pre-activations are within 2^-24 relative of the exact ones.
-	nr.slack = 0x1p-44 * (t.rho*floats.Norm(w, 2) + math.Abs(b) + 1)
+	nr.slack = t.roundingSlack(w, b)
 	nr.margin = -nearest*(1-0x1p-22) - nr.slack
 	nr.drift += nr.slack
 	nr.z32, nr.trim = nil, false

@@ -518,7 +518,7 @@ func TestAutoMethod(t *testing.T) {
 		B    float64
 		m    int
 		want Method
-	}{{0, 65536, Dense}, {1, 65536, Sparse}, {2, 65536, Sparse}, {3, 65536, Sparse}} {
+	}{{0, 65536, Sparse}, {1, 65536, Sparse}, {2, 65536, Sparse}, {3, 65536, Sparse}} {
 		net, err := New(Init{Width: c.m, Dim: d, B: c.B, Seed: 182})
 		if err != nil {
 			t.Fatal(err)
@@ -535,6 +535,9 @@ func TestAutoMethod(t *testing.T) {
 		want, err := AutoMethod(net, small, TrainOptions{Eta: 0.01, Steps: 5})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if B == 0 && want != Dense { // half the pairs fire: sparse needs more memory than dense
+			t.Errorf("AutoMethod(B = 0, n = 40, m = 4000) = %v, want %v", want, Dense)
 		}
 		h, err := Train(net, small, y, TrainOptions{Eta: 0.01, Steps: 5})
 		if err != nil || h.Method != want {

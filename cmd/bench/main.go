@@ -112,7 +112,7 @@ func main() {
 	for _, B := range cfg.biases {
 		steps := cfg.steps
 		if B < 1 {
-			steps = min(steps, 20) // the sparse trainer is no faster than dense here: keep the run short
+			steps = min(steps, 20) // most pairs fire, so sparse steps are slow too: keep the run short
 		}
 		r, err := compare("digits", digits.X, digits.Y, cfg.m, B, cfg.eta, steps, cfg.denseSteps, cfg.seed, true)
 		if err != nil {

@@ -1,0 +1,36 @@
+//go:build !amd64
+
+package ntk
+
+import "unsafe"
+
+// The portable kernels only; variables so that the tests can save and
+// restore them as on amd64.
+var (
+	useRowAsm = false
+	useRow512 = false
+)
+
+func dotRowsAsm(z, w, x []float64, idx []int32, d int, b float64, rows int) bool {
+	panic("unreachable")
+}
+
+func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d, rows int) bool {
+	panic("unreachable")
+}
+
+func dotRows512(z, w, x []float64, idx []int32, d int, b float64, rows int) bool {
+	panic("unreachable")
+}
+
+func sumRows512(g, x []float64, idx []int32, coef []float64, d, rows int) bool {
+	panic("unreachable")
+}
+
+func prefetch(p unsafe.Pointer, n int) {}
+
+func gramRows512(dz, g []float64, n int, cand, idx []int32, v []float64) bool {
+	panic("unreachable")
+}
+
+func dotRows4(z, w, x []float64, n, d int, b []float64) { panic("unreachable") }
