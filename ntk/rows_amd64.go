@@ -1,45 +1,18 @@
 package ntk
 
-import "unsafe"
+import (
+	"unsafe"
 
-// useRowAsm is true when the CPU and the operating system support AVX2 and
-// FMA (CPUID leaf 7 EBX bit 5, leaf 1 ECX bits 12, 27 and 28, and XCR0 with
-// the SSE and AVX state enabled); useRow512 when they also support AVX-512F
-// (leaf 7 EBX bit 16, XCR0 with the opmask and ZMM state enabled). Tests
-// switch them off to exercise the other kernels.
-var (
-	useRowAsm = hasAVX2FMA()
-	useRow512 = useRowAsm && hasAVX512F()
+	"golang.org/x/sys/cpu"
 )
 
-func hasAVX512F() bool {
-	if xcr0, _ := xgetbv(); xcr0&0xe6 != 0xe6 {
-		return false
-	}
-	_, b7, _, _ := cpuid(7, 0)
-	return b7&(1<<16) != 0
-}
-
-func hasAVX2FMA() bool {
-	maxLeaf, _, _, _ := cpuid(0, 0)
-	if maxLeaf < 7 {
-		return false
-	}
-	_, _, c1, _ := cpuid(1, 0)
-	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
-	if c1&(fma|osxsave|avx) != fma|osxsave|avx {
-		return false
-	}
-	if xcr0, _ := xgetbv(); xcr0&6 != 6 {
-		return false
-	}
-	_, b7, _, _ := cpuid(7, 0)
-	return b7&(1<<5) != 0
-}
-
-func cpuid(leaf, sub uint32) (a, b, c, d uint32)
-
-func xgetbv() (lo, hi uint32)
+// useRowAsm is true when the CPU and the operating system support AVX2 and
+// FMA, useRow512 when they also support AVX-512F (as golang.org/x/sys/cpu
+// detects them). Tests switch them off to exercise the other kernels.
+var (
+	useRowAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	useRow512 = useRowAsm && cpu.X86.HasAVX512F
+)
 
 //go:noescape
 func dotRowsAsm(z, w, x []float64, idx []int32, d int, b float64, rows int) (ok bool)

@@ -48,6 +48,7 @@ func eachRowKernel(fn func(name string)) {
 func TestRowKernels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	eachRowKernel(func(asm string) {
+		t.Logf("checking the %s kernels", asm)
 		for _, d := range []int{1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 31, 32, 33, 36, 40, 44, 63, 64, 65, 72, 100, 127, 128, 129, 784} {
 			const n = 37
 			x := make([]float64, n*d)
