@@ -79,6 +79,10 @@ type TrainOptions struct {
 	// the run after every CheckpointEvery steps (written atomically, each
 	// checkpoint replacing the previous one); Resume continues the run from
 	// it. See Resume for what a checkpoint holds and what resuming promises.
+	// Writing one needs, for the time of the write, about
+	// 8·m·(d+1) + 16·m·⌈n/64⌉ bytes beyond the trainer's memory (the initial
+	// parameters and firing record) and, for Sparse, the trainer is rebuilt
+	// from the file's contents (one evaluation of all m·n pairs).
 	CheckpointPath string
 	// CheckpointEvery is the number of steps between checkpoints, > 0 when
 	// CheckpointPath is set.
