@@ -74,9 +74,15 @@ import (
 // (independent of GOMAXPROCS); each group adds its contributions to f in
 // increasing neuron order into its own buffer, and the buffers are added in
 // group order. Everything else is per neuron. The result is bitwise
-// independent of GOMAXPROCS.
+// independent of GOMAXPROCS. (The vector kernels of different CPUs, AVX-512,
+// AVX2 or portable Go, round differently: bits agree on one machine.)
 //
-// Speed (train_sparse_neuron.go, rows.go): a neuron's dot products, gradient
+// Continued runs (train_sparse_start.go): a trainer may start from the
+// origin stored in a checkpoint, the initial parameters and firing record of
+// the run; its first evaluation then takes the current state as the
+// reference state of every neuron and settles the flips against the origin.
+//
+// Speed (train_sparse_group.go, train_sparse_neuron.go, rows.go): a neuron's dot products, gradient
 // rows and Gram reads are each done in one call of a vector kernel (AVX2 or
 // AVX-512 with fused multiply-adds where available, portable Go otherwise);
 // the flips are counted 64 candidates at a time with bit sets kept in
