@@ -57,6 +57,34 @@ func dotRows(z, w, x []float64, d int, idx []int32, b float64) {
 	}
 }
 
+// dotRowsFire sets z as dotRows does and on to the firing set of z: bit
+// k&63 of on[k>>6] is set exactly when z[k] ≥ 0 (false for NaN), for
+// k < len(idx); on needs at least ⌈len(idx)/64⌉ words, and the words are
+// overwritten. The results are those of dotRows, bit for bit: with AVX-512
+// and d a multiple of 8, four rows at a time (dotRowsFire512, the same order
+// of operations as dotRows512), the remaining rows by dotRows.
+func dotRowsFire(z []float64, on []uint64, w, x []float64, d int, idx []int32, b float64) {
+	words := (len(idx) + 63) >> 6
+	if len(on) < words || len(z) < len(idx) {
+		panic("ntk: dotRowsFire: slice too short")
+	}
+	on = on[:words]
+	clear(on)
+	q := 0
+	if useRow512 && d > 0 && d%8 == 0 && len(w) >= d {
+		q = len(idx) &^ 3
+		if q > 0 && !dotRowsFire512(z, w, x, idx[:q], d, b, len(x)/d, on) {
+			panic("ntk: dotRowsFire: row index out of range")
+		}
+	}
+	if q < len(idx) {
+		dotRows(z[q:], w, x, d, idx[q:], b)
+		for k := q; k < len(idx); k++ {
+			on[k>>6] |= uint64(b2i(z[k] >= 0)) << (k & 63)
+		}
+	}
+}
+
 // sumRows sets g = Σ_k coef[k]·x_{idx[k]} (g has length d; zero when idx is
 // empty). Same preconditions as dotRows; len(coef) ≥ len(idx).
 func sumRows(g, x []float64, d int, idx []int32, coef []float64) {

@@ -36,3 +36,6 @@ func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bo
 //
 //go:noescape
 func prefetch(p unsafe.Pointer, n int)
+
+//go:noescape
+func dotRowsFire512(z, w, x []float64, idx []int32, d int, b float64, rows int, on []uint64) (ok bool)

@@ -34,3 +34,7 @@ func gramRows512(dz, g []float64, n int, cand, idx []int32, v []float64) bool {
 }
 
 func dotRows4(z, w, x []float64, n, d int, b []float64) { panic("unreachable") }
+
+func dotRowsFire512(z, w, x []float64, idx []int32, d int, b float64, rows int, on []uint64) bool {
+	panic("unreachable")
+}

@@ -19,6 +19,7 @@ type sparseGroup struct {
 	dal         []float64
 	idx         []int32
 	rows        []int32         // 0, …, n−1: the rows of a rebuild
+	on          []uint64        // scratch: ⌈n/64⌉ words, the firing candidates of a neuron
 	pending     []*sparseNeuron // rebuilds due (moveGroup)
 	zb, wb      []float64       // scratch of rebuildBatch: sparseBatch×n and sparseBatch×d
 	genB, genMu float64         // cache of sparseGenerous
@@ -63,6 +64,16 @@ func (gr *sparseGroup) everyRow(n int) []int32 {
 		gr.arenaBytes += 4 * int64(n)
 	}
 	return gr.rows
+}
+
+// onWords returns the scratch bit set of ⌈n/64⌉ words (allocated at the
+// first call).
+func (gr *sparseGroup) onWords(n int) []uint64 {
+	if w := (n + 63) >> 6; len(gr.on) != w {
+		gr.on = make([]uint64, w)
+		gr.arenaBytes += 8 * int64(w)
+	}
+	return gr.on
 }
 
 // chunk returns the number of neurons whose fixed-size state (initial

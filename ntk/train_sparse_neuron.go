@@ -212,47 +212,46 @@ func (t *sparseTrainer) materialize(gr *sparseGroup, nr *sparseNeuron) {
 func (t *sparseTrainer) evaluate(gr *sparseGroup, nr *sparseNeuron) {
 	b := t.net.Bias[int(nr.r)]
 	w := t.wRow(int(nr.r))
-	z := gr.z[:len(nr.cand)]
-	ever := nr.ever()
+	cand := nr.cand
+	z := gr.z[:len(cand)]
+	words := (len(cand) + 63) >> 6
+	on := gr.onWords(t.n)[:words] // the firing candidates' positions
 	if im := nr.impl; im != nil {
+		clear(on)
 		for k := range z {
 			z[k] = im.zs[k] + im.u[k]
+			on[k>>6] |= uint64(b2i(z[k] >= 0)) << (k & 63)
 		}
 	} else {
-		dotRows(z, w, t.x, t.d, nr.cand, b)
+		dotRowsFire(z, on, w, t.x, t.d, cand, b)
 	}
 	firing := 0
-	for _, zk := range z {
-		firing += b2i(zk >= 0)
+	for _, o := range on {
+		firing += bits.OnesCount64(o)
 	}
-	// One spare slot: every candidate writes its position, and only the
-	// firing ones advance.
-	act := fitInt32(nr.act, firing+1, firing/8+4)
-	act = act[:cap(act)]
-	na := 0
-	cand := nr.cand
-	words := (len(cand) + 63) >> 6
+	act := fitInt32(nr.act, firing+1, firing/8+4)[:firing]
 	if len(nr.cbits) != 2*words {
 		t.candidateBits(nr)
 	}
 	f0, ev := nr.cbits[:words], nr.cbits[words:]
+	ever := nr.ever()
 	flips := nr.flipsOut
 	a := nr.a
 	f, count := gr.f, gr.count
-	for w := range f0 {
-		lo, hi := w<<6, min(w<<6+64, len(cand))
-		var on uint64
-		for k := lo; k < hi; k++ {
-			zk := z[k]
+	na := 0
+	for w, o := range on {
+		lo := w << 6
+		// Only the firing candidates add to f: adding +0 for the others, as
+		// the dense trainer does, leaves f unchanged (f is never −0).
+		for m := o; m != 0; m &= m - 1 {
+			k := lo + bits.TrailingZeros64(m)
 			c := cand[k]
-			q := b2i(zk >= 0)
-			f[c] += masked(a*zk, q)
-			count[c] += int32(q)
+			f[c] += a * z[k]
+			count[c]++
 			act[na] = int32(k)
-			na += q
-			on |= uint64(q) << (k & 63)
+			na++
 		}
-		diff := on ^ f0[w]
+		diff := o ^ f0[w]
 		flips += int32(bits.OnesCount64(diff))
 		if fresh := diff &^ ev[w]; fresh != 0 {
 			ev[w] |= fresh
@@ -262,8 +261,8 @@ func (t *sparseTrainer) evaluate(gr *sparseGroup, nr *sparseNeuron) {
 			}
 		}
 	}
-	nr.act = act[:na]
-	nr.active = int32(na)
+	nr.act = act
+	nr.active = int32(firing)
 	nr.flips = flips
 	gr.pairs += int64(len(cand))
 }
