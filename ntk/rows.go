@@ -61,27 +61,27 @@ func dotRows(z, w, x []float64, d int, idx []int32, b float64) {
 // k&63 of on[k>>6] is set exactly when z[k] ≥ 0 (false for NaN), for
 // k < len(idx); on needs at least ⌈len(idx)/64⌉ words, and the words are
 // overwritten. The results are those of dotRows, bit for bit: with AVX-512
-// and d a multiple of 8, four rows at a time (dotRowsFire512, the same order
-// of operations as dotRows512), the remaining rows by dotRows.
+// and d a multiple of 8 in one call of dotRowsFire512 (the same order of
+// operations as dotRows512), otherwise by dotRows and a pass over z.
 func dotRowsFire(z []float64, on []uint64, w, x []float64, d int, idx []int32, b float64) {
 	words := (len(idx) + 63) >> 6
-	if len(on) < words || len(z) < len(idx) {
+	if len(on) < words || len(z) < len(idx) || len(w) < d || d < 0 {
 		panic("ntk: dotRowsFire: slice too short")
 	}
 	on = on[:words]
 	clear(on)
-	q := 0
-	if useRow512 && d > 0 && d%8 == 0 && len(w) >= d {
-		q = len(idx) &^ 3
-		if q > 0 && !dotRowsFire512(z, w, x, idx[:q], d, b, len(x)/d, on) {
+	if len(idx) == 0 {
+		return
+	}
+	if useRow512 && d > 0 && d%8 == 0 {
+		if !dotRowsFire512(z, w, x, idx, d, b, len(x)/d, on) {
 			panic("ntk: dotRowsFire: row index out of range")
 		}
+		return
 	}
-	if q < len(idx) {
-		dotRows(z[q:], w, x, d, idx[q:], b)
-		for k := q; k < len(idx); k++ {
-			on[k>>6] |= uint64(b2i(z[k] >= 0)) << (k & 63)
-		}
+	dotRows(z, w, x, d, idx, b)
+	for k := range idx {
+		on[k>>6] |= uint64(b2i(z[k] >= 0)) << (k & 63)
 	}
 }
 

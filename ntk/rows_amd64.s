@@ -769,8 +769,9 @@ m_done:
 
 // func dotRowsFire512(z, w, x []float64, idx []int32, d int, b float64, rows int, on []uint64) (ok bool)
 //
-// dotRows512 for d a multiple of 8 and len(idx) a multiple of 4, four rows
-// at a time, in the same order of operations (so with the same bits): per
+// dotRows512 for d a multiple of 8, four rows at a time (the last one to
+// three rows with copies of the first in the missing places, stored under a
+// mask), in the same order of operations (so with the same bits): per
 // row, four 8-lane accumulators over w[0:64] held in registers (d ≥ 64),
 // then blocks of 32 columns, then blocks of 8 into the first; the four
 // rows' sums (acc0+acc1)+(acc2+acc3) are then reduced together by shuffles
@@ -802,28 +803,50 @@ TEXT ·dotRowsFire512(SB), NOSPLIT, $0-145
 	VMOVUPD 448(SI), Z23
 
 f_rows:
-	CMPQ BX, idx_len+80(FP)
-	JGE  f_done
+	MOVQ idx_len+80(FP), R12
+	SUBQ BX, R12      // rows left
+	JLE  f_done
+	CMPQ R12, $4
+	JLE  f_mask
+	MOVQ $4, R12
+
+f_mask:
+	MOVQ R12, CX
+	MOVL $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K3      // the rows of this group: four, or the last one to three
 	MOVLQSX (R9)(BX*4), AX
 	CMPQ AX, rows+112(FP)
 	JAE  f_bad
 	IMULQ R11, AX
 	LEAQ (R8)(AX*8), AX
+	MOVQ AX, CX       // missing rows repeat the first one
+	MOVQ AX, DX
+	MOVQ AX, R10
+	CMPQ R12, $2
+	JLT  f_start
 	MOVLQSX 4(R9)(BX*4), CX
 	CMPQ CX, rows+112(FP)
 	JAE  f_bad
 	IMULQ R11, CX
 	LEAQ (R8)(CX*8), CX
+	CMPQ R12, $3
+	JLT  f_start
 	MOVLQSX 8(R9)(BX*4), DX
 	CMPQ DX, rows+112(FP)
 	JAE  f_bad
 	IMULQ R11, DX
 	LEAQ (R8)(DX*8), DX
+	CMPQ R12, $4
+	JLT  f_start
 	MOVLQSX 12(R9)(BX*4), R10
 	CMPQ R10, rows+112(FP)
 	JAE  f_bad
 	IMULQ R11, R10
 	LEAQ (R8)(R10*8), R10
+
+f_start:
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
@@ -940,8 +963,9 @@ f_reduce:
 	VADDPD Z3, Z2, Z2
 	VCOMPRESSPD Z2, K2, Z3 // lanes 0, 2, 4, 6
 	VSUBPD Y30, Y3, Y3
-	VMOVUPD Y3, (DI)(BX*8)
+	VMOVUPD Y3, K3, (DI)(BX*8)
 	VCMPPD $0x1d, Y31, Y3, K1 // z ≥ 0 (false for NaN)
+	KANDW K3, K1, K1
 	KMOVW K1, R12
 	MOVQ BX, CX
 	ANDQ $63, CX

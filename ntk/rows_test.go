@@ -284,12 +284,20 @@ func TestDotRowsFire(t *testing.T) {
 				for _, b := range []float64{0, math.Copysign(0, -1), 1e-300, rng.NormFloat64()} {
 					want := make([]float64, k)
 					dotRows(want, w, x, d, idx, b)
-					z := make([]float64, k)
+					z := make([]float64, k+4)
+					for q := range z {
+						z[q] = 42 // beyond k: must stay
+					}
 					on := make([]uint64, (k+63)/64)
 					for i := range on {
 						on[i] = ^uint64(0) // overwritten
 					}
-					dotRowsFire(z, on, w, x, d, idx, b)
+					dotRowsFire(z[:k], on, w, x, d, idx, b)
+					for q := k; q < len(z); q++ {
+						if z[q] != 42 {
+							t.Fatalf("kernel %s d=%d k=%d: dotRowsFire wrote z[%d] beyond its %d rows", kernel, d, k, q, k)
+						}
+					}
 					for q := range want {
 						if math.Float64bits(z[q]) != math.Float64bits(want[q]) {
 							t.Fatalf("kernel %s d=%d k=%d b=%v: z[%d] = %v, dotRows gives %v", kernel, d, k, b, q, z[q], want[q])
