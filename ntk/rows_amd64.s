@@ -567,6 +567,60 @@ pf_loop:
 pf_done:
 	RET
 
+// func prefetch4(p0 unsafe.Pointer, n0 int, p1 unsafe.Pointer, n1 int, p2 unsafe.Pointer, n2 int, p3 unsafe.Pointer, n3 int)
+//
+// prefetch of four ranges in one call.
+TEXT ·prefetch4(SB), NOSPLIT, $0-64
+	MOVQ p0+0(FP), AX
+	MOVQ n0+8(FP), CX
+	ADDQ AX, CX
+
+pf4_0:
+	CMPQ AX, CX
+	JAE  pf4_1s
+	PREFETCHT0 (AX)
+	ADDQ $64, AX
+	JMP  pf4_0
+
+pf4_1s:
+	MOVQ p1+16(FP), AX
+	MOVQ n1+24(FP), CX
+	ADDQ AX, CX
+
+pf4_1:
+	CMPQ AX, CX
+	JAE  pf4_2s
+	PREFETCHT0 (AX)
+	ADDQ $64, AX
+	JMP  pf4_1
+
+pf4_2s:
+	MOVQ p2+32(FP), AX
+	MOVQ n2+40(FP), CX
+	ADDQ AX, CX
+
+pf4_2:
+	CMPQ AX, CX
+	JAE  pf4_3s
+	PREFETCHT0 (AX)
+	ADDQ $64, AX
+	JMP  pf4_2
+
+pf4_3s:
+	MOVQ p3+48(FP), AX
+	MOVQ n3+56(FP), CX
+	ADDQ AX, CX
+
+pf4_3:
+	CMPQ AX, CX
+	JAE  pf4_done
+	PREFETCHT0 (AX)
+	ADDQ $64, AX
+	JMP  pf4_3
+
+pf4_done:
+	RET
+
 // func gramRows512(dz, g []float64, n int, cand, idx []int32, v []float64) (ok bool)
 //
 // dz[k] = sum_q v[q] * g[cand[k]*n + idx[q]]: per k, one 8-lane accumulator
@@ -985,4 +1039,125 @@ f_done:
 f_bad:
 	VZEROUPPER
 	MOVB $0, ok+144(FP)
+	RET
+
+// func stepRows512(g, w, x []float64, idx []int32, coef []float64, d int, alpha float64, rows int) (gg float64, ok bool)
+//
+// For d a multiple of 8 and len(idx) ≥ 1: g = sum_k coef[k] x[idx[k]] as
+// sumRows512 computes it (columns in blocks of 64, then 8; terms in
+// increasing k), then w += alpha*g as gonum's AxpyUnitary (a product, then
+// a sum, each rounded) and gg = <g, g> as gonum's DotUnitary (per column
+// class j mod 4 the products in increasing j, then (s0+s2) + (s1+s3)):
+// the same bits as sumRows, floats.AddScaled and floats.Dot.
+TEXT ·stepRows512(SB), NOSPLIT, $0-153
+	MOVQ g_base+0(FP), DI
+	MOVQ x_base+48(FP), R8
+	MOVQ idx_base+72(FP), R9
+	MOVQ idx_len+80(FP), R10
+	MOVQ coef_base+96(FP), SI
+	MOVQ d+120(FP), R11
+	MOVQ R11, R12
+	SHLQ $3, R12      // bytes per row
+	XORQ CX, CX       // first column of the block
+
+s_64:
+	MOVQ R11, DX
+	SUBQ CX, DX
+	CMPQ DX, $64
+	JLT  s_8
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	XORQ BX, BX
+
+s_64_row:
+	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+136(FP)
+	JAE  s_bad
+	IMULQ R12, AX
+	ADDQ R8, AX
+	VBROADCASTSD (SI)(BX*8), Z8
+	VFMADD231PD (AX)(CX*8), Z8, Z0
+	VFMADD231PD 64(AX)(CX*8), Z8, Z1
+	VFMADD231PD 128(AX)(CX*8), Z8, Z2
+	VFMADD231PD 192(AX)(CX*8), Z8, Z3
+	VFMADD231PD 256(AX)(CX*8), Z8, Z4
+	VFMADD231PD 320(AX)(CX*8), Z8, Z5
+	VFMADD231PD 384(AX)(CX*8), Z8, Z6
+	VFMADD231PD 448(AX)(CX*8), Z8, Z7
+	INCQ BX
+	CMPQ BX, R10
+	JLT  s_64_row
+	VMOVUPD Z0, (DI)(CX*8)
+	VMOVUPD Z1, 64(DI)(CX*8)
+	VMOVUPD Z2, 128(DI)(CX*8)
+	VMOVUPD Z3, 192(DI)(CX*8)
+	VMOVUPD Z4, 256(DI)(CX*8)
+	VMOVUPD Z5, 320(DI)(CX*8)
+	VMOVUPD Z6, 384(DI)(CX*8)
+	VMOVUPD Z7, 448(DI)(CX*8)
+	ADDQ $64, CX
+	JMP  s_64
+
+s_8:
+	CMPQ DX, $8
+	JLT  s_update
+	VPXORQ Z0, Z0, Z0
+	XORQ BX, BX
+
+s_8_row:
+	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+136(FP)
+	JAE  s_bad
+	IMULQ R12, AX
+	ADDQ R8, AX
+	VBROADCASTSD (SI)(BX*8), Z8
+	VFMADD231PD (AX)(CX*8), Z8, Z0
+	INCQ BX
+	CMPQ BX, R10
+	JLT  s_8_row
+	VMOVUPD Z0, (DI)(CX*8)
+	ADDQ $8, CX
+	SUBQ $8, DX
+	JMP  s_8
+
+s_update:
+	MOVQ w_base+24(FP), SI
+	VBROADCASTSD alpha+128(FP), Z9
+	VXORPD Y2, Y2, Y2 // gg: four column classes
+	XORQ CX, CX
+
+s_update_8:
+	CMPQ CX, R11
+	JGE  s_reduce
+	VMOVUPD (DI)(CX*8), Z0
+	VMULPD Z9, Z0, Z1
+	VADDPD (SI)(CX*8), Z1, Z1
+	VMOVUPD Z1, (SI)(CX*8)
+	VMULPD Y0, Y0, Y3
+	VADDPD Y3, Y2, Y2
+	VEXTRACTF64X4 $1, Z0, Y4
+	VMULPD Y4, Y4, Y4
+	VADDPD Y4, Y2, Y2
+	ADDQ $8, CX
+	JMP  s_update_8
+
+s_reduce:
+	VEXTRACTF128 $1, Y2, X3
+	VADDPD X3, X2, X2
+	VPERMILPD $1, X2, X3
+	VADDSD X3, X2, X2
+	VZEROUPPER
+	MOVSD X2, gg+144(FP)
+	MOVB $1, ok+152(FP)
+	RET
+
+s_bad:
+	VZEROUPPER
+	MOVB $0, ok+152(FP)
 	RET

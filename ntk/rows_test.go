@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"unsafe"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // exactDot returns Σ_j a_j b_j − c rounded once to float64, and Σ_j |a_j b_j|.
@@ -129,6 +131,14 @@ func TestRowKernelsCheckIndices(t *testing.T) {
 						}
 					}()
 					dotRowsFire(make([]float64, len(idx)), make([]uint64, 1), make([]float64, d), x, d, idx, 0)
+				}()
+				func() {
+					defer func() {
+						if recover() == nil {
+							t.Errorf("kernel %s d=%d: stepRows with indices %v into 4 rows did not panic", asm, d, idx)
+						}
+					}()
+					stepRows(make([]float64, d), make([]float64, d), x, d, idx, make([]float64, len(idx)), -1)
 				}()
 			}
 		}
@@ -308,6 +318,54 @@ func TestDotRowsFire(t *testing.T) {
 					}
 					if k&63 != 0 && on[k>>6]>>(k&63) != 0 {
 						t.Fatalf("kernel %s d=%d k=%d: bits set beyond the last row: %x", kernel, d, k, on[k>>6])
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestStepRows checks that stepRows gives the bits of sumRows,
+// floats.AddScaled and floats.Dot (the sparse trainer's trajectory depends
+// on it), for every kernel and dimensions around the blocks of the AVX-512
+// kernel.
+func TestStepRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	const n = 40
+	eachRowKernel(func(kernel string) {
+		for _, d := range []int{1, 4, 8, 12, 16, 24, 56, 64, 72, 120, 128, 136, 784} {
+			x := make([]float64, n*d)
+			for i := range x {
+				x[i] = rng.NormFloat64() * math.Exp2(float64(rng.IntN(8)-4))
+			}
+			for _, k := range []int{0, 1, 2, 5, 13} {
+				idx := make([]int32, k)
+				coef := make([]float64, k)
+				for q := range idx {
+					idx[q] = int32(rng.IntN(n))
+					coef[q] = rng.NormFloat64()
+				}
+				w := make([]float64, d)
+				for j := range w {
+					w[j] = rng.NormFloat64()
+				}
+				alpha := -rng.Float64()
+				wantW := append([]float64(nil), w...)
+				wantG := make([]float64, d)
+				sumRows(wantG, x, d, idx, coef)
+				floats.AddScaled(wantW, alpha, wantG)
+				wantGG := floats.Dot(wantG, wantG)
+				g := make([]float64, d)
+				for j := range g {
+					g[j] = math.NaN() // overwritten
+				}
+				gg := stepRows(g, w, x, d, idx, coef, alpha)
+				if math.Float64bits(gg) != math.Float64bits(wantGG) {
+					t.Fatalf("kernel %s d=%d k=%d: ⟨g, g⟩ = %v, want %v", kernel, d, k, gg, wantGG)
+				}
+				for j := range g {
+					if math.Float64bits(g[j]) != math.Float64bits(wantG[j]) || math.Float64bits(w[j]) != math.Float64bits(wantW[j]) {
+						t.Fatalf("kernel %s d=%d k=%d: column %d: g = %v, w = %v, want %v, %v", kernel, d, k, j, g[j], w[j], wantG[j], wantW[j])
 					}
 				}
 			}

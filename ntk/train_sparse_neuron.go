@@ -152,11 +152,7 @@ func (t *sparseTrainer) step(gr *sparseGroup, nr *sparseNeuron, eta float64) {
 		cs := t.rho*math.Sqrt(dw2+1e-9*(aau+sa*sa)) + math.Abs(sa)
 		nr.drift = nr.drift0 + min(cs, l1*(1+1e-9)+math.Abs(sa))*(1+1e-9) + float64(nr.since)*nr.slack
 	} else {
-		g := gr.g
-		sumRows(g, t.x, t.d, idx, coef)
-		w := t.wRow(int(nr.r))
-		floats.AddScaled(w, -eta, g)
-		stepW = eta * math.Sqrt(floats.Dot(g, g))
+		stepW = eta * math.Sqrt(stepRows(gr.g, t.wRow(int(nr.r)), t.x, t.d, idx, coef, -eta))
 		nr.moveUB += stepW*(1+0x1p-40) + nr.slack
 		nr.moveStale = true
 		nr.drift += (t.rho*stepW+math.Abs(db))*(1+0x1p-40) + nr.slack
@@ -316,7 +312,9 @@ func (t *sparseTrainer) candidateBits(nr *sparseNeuron) {
 // rebuild decides the firing of the materialized neuron nr on every sample
 // from z, its n pre-activations at the current state, and chooses a new
 // mode, margin and candidate set.
-func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron, z []float64) {
+//
+// fires, if not nil, holds the firing set of z (as dotRowsFire computes it).
+func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron, z []float64, fires []uint64) {
 	n := t.n
 	w, b := t.wRow(int(nr.r)), t.net.Bias[int(nr.r)]
 	fired0, ever := nr.fired0, nr.ever()
@@ -325,12 +323,23 @@ func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron, z []float64) 
 	for wd := range fired0 {
 		lo, hi := wd<<6, min(wd<<6+64, n)
 		var on uint64
-		for i := lo; i < hi; i++ {
-			zi := z[i]
-			q := b2i(zi >= 0)
-			gr.f[i] += masked(a*zi, q)
-			gr.count[i] += int32(q)
-			on |= uint64(q) << (i & 63)
+		if fires != nil {
+			// Only the firing samples add to f (+0 for the others would
+			// leave it unchanged).
+			on = fires[wd]
+			for m := on; m != 0; m &= m - 1 {
+				i := lo + bits.TrailingZeros64(m)
+				gr.f[i] += a * z[i]
+				gr.count[i]++
+			}
+		} else {
+			for i := lo; i < hi; i++ {
+				zi := z[i]
+				q := b2i(zi >= 0)
+				gr.f[i] += masked(a*zi, q)
+				gr.count[i] += int32(q)
+				on |= uint64(q) << (i & 63)
+			}
 		}
 		active += int32(bits.OnesCount64(on))
 		diff := on ^ fired0[wd]
