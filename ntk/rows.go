@@ -1,5 +1,7 @@
 package ntk
 
+import "gonum.org/v1/gonum/floats"
+
 // Row kernels of the sparse trainer: many dot products of one vector with
 // selected rows of a row-major matrix, and linear combinations of selected
 // rows, each in a single call. On amd64 with AVX2 and FMA they run in
@@ -57,6 +59,34 @@ func dotRows(z, w, x []float64, d int, idx []int32, b float64) {
 	}
 }
 
+// dotRowsFire sets z as dotRows does and on to the firing set of z: bit
+// k&63 of on[k>>6] is set exactly when z[k] ≥ 0 (false for NaN), for
+// k < len(idx); on needs at least ⌈len(idx)/64⌉ words, and the words are
+// overwritten. The results are those of dotRows, bit for bit: with AVX-512
+// and d a multiple of 8 in one call of dotRowsFire512 (the same order of
+// operations as dotRows512), otherwise by dotRows and a pass over z.
+func dotRowsFire(z []float64, on []uint64, w, x []float64, d int, idx []int32, b float64) {
+	words := (len(idx) + 63) >> 6
+	if len(on) < words || len(z) < len(idx) || len(w) < d || d < 0 {
+		panic("ntk: dotRowsFire: slice too short")
+	}
+	on = on[:words]
+	clear(on)
+	if len(idx) == 0 {
+		return
+	}
+	if useRow512 && d > 0 && d%8 == 0 {
+		if !dotRowsFire512(z, w, x, idx, d, b, len(x)/d, on) {
+			panic("ntk: dotRowsFire: row index out of range")
+		}
+		return
+	}
+	dotRows(z, w, x, d, idx, b)
+	for k := range idx {
+		on[k>>6] |= uint64(b2i(z[k] >= 0)) << (k & 63)
+	}
+}
+
 // sumRows sets g = Σ_k coef[k]·x_{idx[k]} (g has length d; zero when idx is
 // empty). Same preconditions as dotRows; len(coef) ≥ len(idx).
 func sumRows(g, x []float64, d int, idx []int32, coef []float64) {
@@ -91,6 +121,28 @@ func sumRows(g, x []float64, d int, idx []int32, coef []float64) {
 			g[j] += c * v
 		}
 	}
+}
+
+// stepRows sets g = Σ_k coef[k]·x_{idx[k]} (as sumRows), then adds
+// alpha·g to w (as floats.AddScaled) and returns ⟨g, g⟩ (as floats.Dot),
+// with the same bits as those three calls: with AVX-512, d a multiple of 8
+// and at least one row, in one call of stepRows512, otherwise by the three
+// calls. g and w need length d; the preconditions are those of sumRows.
+func stepRows(g, w, x []float64, d int, idx []int32, coef []float64, alpha float64) float64 {
+	if d < 0 || len(g) < d || len(w) < d || len(coef) < len(idx) {
+		panic("ntk: stepRows: slice too short")
+	}
+	g, w = g[:d], w[:d]
+	if useRow512 && d > 0 && d%8 == 0 && len(idx) > 0 {
+		gg, ok := stepRows512(g, w, x, idx, coef, d, alpha, len(x)/d)
+		if !ok {
+			panic("ntk: stepRows: row index out of range")
+		}
+		return gg
+	}
+	sumRows(g, x, d, idx, coef)
+	floats.AddScaled(w, alpha, g)
+	return floats.Dot(g, g)
 }
 
 // gramRows sets dz[k] = Σ_q v[q]·g[cand[k], idx[q]] for the n×n row-major

@@ -36,3 +36,14 @@ func sumRowsAsm(g, x []float64, idx []int32, coef []float64, d, rows int) (ok bo
 //
 //go:noescape
 func prefetch(p unsafe.Pointer, n int)
+
+// prefetch4 is prefetch of four ranges in one call.
+//
+//go:noescape
+func prefetch4(p0 unsafe.Pointer, n0 int, p1 unsafe.Pointer, n1 int, p2 unsafe.Pointer, n2 int, p3 unsafe.Pointer, n3 int)
+
+//go:noescape
+func dotRowsFire512(z, w, x []float64, idx []int32, d int, b float64, rows int, on []uint64) (ok bool)
+
+//go:noescape
+func stepRows512(g, w, x []float64, idx []int32, coef []float64, d int, alpha float64, rows int) (gg float64, ok bool)

@@ -567,6 +567,60 @@ pf_loop:
 pf_done:
 	RET
 
+// func prefetch4(p0 unsafe.Pointer, n0 int, p1 unsafe.Pointer, n1 int, p2 unsafe.Pointer, n2 int, p3 unsafe.Pointer, n3 int)
+//
+// prefetch of four ranges in one call.
+TEXT ·prefetch4(SB), NOSPLIT, $0-64
+	MOVQ p0+0(FP), AX
+	MOVQ n0+8(FP), CX
+	ADDQ AX, CX
+
+pf4_0:
+	CMPQ AX, CX
+	JAE  pf4_1s
+	PREFETCHT0 (AX)
+	ADDQ $64, AX
+	JMP  pf4_0
+
+pf4_1s:
+	MOVQ p1+16(FP), AX
+	MOVQ n1+24(FP), CX
+	ADDQ AX, CX
+
+pf4_1:
+	CMPQ AX, CX
+	JAE  pf4_2s
+	PREFETCHT0 (AX)
+	ADDQ $64, AX
+	JMP  pf4_1
+
+pf4_2s:
+	MOVQ p2+32(FP), AX
+	MOVQ n2+40(FP), CX
+	ADDQ AX, CX
+
+pf4_2:
+	CMPQ AX, CX
+	JAE  pf4_3s
+	PREFETCHT0 (AX)
+	ADDQ $64, AX
+	JMP  pf4_2
+
+pf4_3s:
+	MOVQ p3+48(FP), AX
+	MOVQ n3+56(FP), CX
+	ADDQ AX, CX
+
+pf4_3:
+	CMPQ AX, CX
+	JAE  pf4_done
+	PREFETCHT0 (AX)
+	ADDQ $64, AX
+	JMP  pf4_3
+
+pf4_done:
+	RET
+
 // func gramRows512(dz, g []float64, n int, cand, idx []int32, v []float64) (ok bool)
 //
 // dz[k] = sum_q v[q] * g[cand[k]*n + idx[q]]: per k, one 8-lane accumulator
@@ -765,4 +819,345 @@ m_store:
 
 m_done:
 	VZEROUPPER
+	RET
+
+// func dotRowsFire512(z, w, x []float64, idx []int32, d int, b float64, rows int, on []uint64) (ok bool)
+//
+// dotRows512 for d a multiple of 8, four rows at a time (the last one to
+// three rows with copies of the first in the missing places, stored under a
+// mask), in the same order of operations (so with the same bits): per
+// row, four 8-lane accumulators over w[0:64] held in registers (d ≥ 64),
+// then blocks of 32 columns, then blocks of 8 into the first; the four
+// rows' sums (acc0+acc1)+(acc2+acc3) are then reduced together by shuffles
+// that add the same pairs of lanes as dotRows512 (halves, then lanes 0,1 +
+// 2,3, then lane 0 + 1). It also ORs bit k&63 of on[k>>6] for every k with
+// z[k] ≥ 0 (the caller clears on).
+TEXT ·dotRowsFire512(SB), NOSPLIT, $0-145
+	MOVQ z_base+0(FP), DI
+	MOVQ w_base+24(FP), SI
+	MOVQ x_base+48(FP), R8
+	MOVQ idx_base+72(FP), R9
+	MOVQ d+96(FP), R11
+	MOVQ R11, R13
+	ANDQ $-32, R13    // d rounded down to 32
+	VBROADCASTSD b+104(FP), Y30
+	VPXORQ Z31, Z31, Z31
+	MOVQ $0x55, AX
+	KMOVW AX, K2
+	XORQ BX, BX       // k
+	CMPQ R11, $64
+	JLT  f_rows
+	VMOVUPD (SI), Z16 // w[0:64] stays in registers
+	VMOVUPD 64(SI), Z17
+	VMOVUPD 128(SI), Z18
+	VMOVUPD 192(SI), Z19
+	VMOVUPD 256(SI), Z20
+	VMOVUPD 320(SI), Z21
+	VMOVUPD 384(SI), Z22
+	VMOVUPD 448(SI), Z23
+
+f_rows:
+	MOVQ idx_len+80(FP), R12
+	SUBQ BX, R12      // rows left
+	JLE  f_done
+	CMPQ R12, $4
+	JLE  f_mask
+	MOVQ $4, R12
+
+f_mask:
+	MOVQ R12, CX
+	MOVL $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K3      // the rows of this group: four, or the last one to three
+	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+112(FP)
+	JAE  f_bad
+	IMULQ R11, AX
+	LEAQ (R8)(AX*8), AX
+	MOVQ AX, CX       // missing rows repeat the first one
+	MOVQ AX, DX
+	MOVQ AX, R10
+	CMPQ R12, $2
+	JLT  f_start
+	MOVLQSX 4(R9)(BX*4), CX
+	CMPQ CX, rows+112(FP)
+	JAE  f_bad
+	IMULQ R11, CX
+	LEAQ (R8)(CX*8), CX
+	CMPQ R12, $3
+	JLT  f_start
+	MOVLQSX 8(R9)(BX*4), DX
+	CMPQ DX, rows+112(FP)
+	JAE  f_bad
+	IMULQ R11, DX
+	LEAQ (R8)(DX*8), DX
+	CMPQ R12, $4
+	JLT  f_start
+	MOVLQSX 12(R9)(BX*4), R10
+	CMPQ R10, rows+112(FP)
+	JAE  f_bad
+	IMULQ R11, R10
+	LEAQ (R8)(R10*8), R10
+
+f_start:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	XORQ R12, R12
+	CMPQ R11, $64
+	JLT  f_32
+	VFMADD231PD (AX), Z16, Z0
+	VFMADD231PD 64(AX), Z17, Z1
+	VFMADD231PD 128(AX), Z18, Z2
+	VFMADD231PD 192(AX), Z19, Z3
+	VFMADD231PD (CX), Z16, Z4
+	VFMADD231PD 64(CX), Z17, Z5
+	VFMADD231PD 128(CX), Z18, Z6
+	VFMADD231PD 192(CX), Z19, Z7
+	VFMADD231PD (DX), Z16, Z8
+	VFMADD231PD 64(DX), Z17, Z9
+	VFMADD231PD 128(DX), Z18, Z10
+	VFMADD231PD 192(DX), Z19, Z11
+	VFMADD231PD (R10), Z16, Z12
+	VFMADD231PD 64(R10), Z17, Z13
+	VFMADD231PD 128(R10), Z18, Z14
+	VFMADD231PD 192(R10), Z19, Z15
+	VFMADD231PD 256(AX), Z20, Z0
+	VFMADD231PD 320(AX), Z21, Z1
+	VFMADD231PD 384(AX), Z22, Z2
+	VFMADD231PD 448(AX), Z23, Z3
+	VFMADD231PD 256(CX), Z20, Z4
+	VFMADD231PD 320(CX), Z21, Z5
+	VFMADD231PD 384(CX), Z22, Z6
+	VFMADD231PD 448(CX), Z23, Z7
+	VFMADD231PD 256(DX), Z20, Z8
+	VFMADD231PD 320(DX), Z21, Z9
+	VFMADD231PD 384(DX), Z22, Z10
+	VFMADD231PD 448(DX), Z23, Z11
+	VFMADD231PD 256(R10), Z20, Z12
+	VFMADD231PD 320(R10), Z21, Z13
+	VFMADD231PD 384(R10), Z22, Z14
+	VFMADD231PD 448(R10), Z23, Z15
+	MOVQ $64, R12
+
+f_32:
+	CMPQ R12, R13
+	JGE  f_8
+	VMOVUPD (SI)(R12*8), Z24
+	VMOVUPD 64(SI)(R12*8), Z25
+	VMOVUPD 128(SI)(R12*8), Z26
+	VMOVUPD 192(SI)(R12*8), Z27
+	VFMADD231PD (AX)(R12*8), Z24, Z0
+	VFMADD231PD 64(AX)(R12*8), Z25, Z1
+	VFMADD231PD 128(AX)(R12*8), Z26, Z2
+	VFMADD231PD 192(AX)(R12*8), Z27, Z3
+	VFMADD231PD (CX)(R12*8), Z24, Z4
+	VFMADD231PD 64(CX)(R12*8), Z25, Z5
+	VFMADD231PD 128(CX)(R12*8), Z26, Z6
+	VFMADD231PD 192(CX)(R12*8), Z27, Z7
+	VFMADD231PD (DX)(R12*8), Z24, Z8
+	VFMADD231PD 64(DX)(R12*8), Z25, Z9
+	VFMADD231PD 128(DX)(R12*8), Z26, Z10
+	VFMADD231PD 192(DX)(R12*8), Z27, Z11
+	VFMADD231PD (R10)(R12*8), Z24, Z12
+	VFMADD231PD 64(R10)(R12*8), Z25, Z13
+	VFMADD231PD 128(R10)(R12*8), Z26, Z14
+	VFMADD231PD 192(R10)(R12*8), Z27, Z15
+	ADDQ $32, R12
+	JMP  f_32
+
+f_8:
+	CMPQ R12, R11
+	JGE  f_reduce
+	VMOVUPD (SI)(R12*8), Z24
+	VFMADD231PD (AX)(R12*8), Z24, Z0
+	VFMADD231PD (CX)(R12*8), Z24, Z4
+	VFMADD231PD (DX)(R12*8), Z24, Z8
+	VFMADD231PD (R10)(R12*8), Z24, Z12
+	ADDQ $8, R12
+	JMP  f_8
+
+f_reduce:
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VADDPD Z2, Z0, Z0 // row k
+	VADDPD Z5, Z4, Z4
+	VADDPD Z7, Z6, Z6
+	VADDPD Z6, Z4, Z4 // row k+1
+	VADDPD Z9, Z8, Z8
+	VADDPD Z11, Z10, Z10
+	VADDPD Z10, Z8, Z8 // row k+2
+	VADDPD Z13, Z12, Z12
+	VADDPD Z15, Z14, Z14
+	VADDPD Z14, Z12, Z12 // row k+3
+	VSHUFF64X2 $0x44, Z4, Z0, Z1 // low halves of rows k, k+1
+	VSHUFF64X2 $0xEE, Z4, Z0, Z2 // high halves
+	VADDPD Z2, Z1, Z1
+	VSHUFF64X2 $0x44, Z12, Z8, Z5
+	VSHUFF64X2 $0xEE, Z12, Z8, Z6
+	VADDPD Z6, Z5, Z5
+	VSHUFF64X2 $0x88, Z5, Z1, Z2 // lanes 0,1 of each row
+	VSHUFF64X2 $0xDD, Z5, Z1, Z3 // lanes 2,3
+	VADDPD Z3, Z2, Z2
+	VPERMILPD $0x55, Z2, Z3
+	VADDPD Z3, Z2, Z2
+	VCOMPRESSPD Z2, K2, Z3 // lanes 0, 2, 4, 6
+	VSUBPD Y30, Y3, Y3
+	VMOVUPD Y3, K3, (DI)(BX*8)
+	VCMPPD $0x1d, Y31, Y3, K1 // z ≥ 0 (false for NaN)
+	KANDW K3, K1, K1
+	KMOVW K1, R12
+	MOVQ BX, CX
+	ANDQ $63, CX
+	SHLQ CX, R12
+	MOVQ BX, DX
+	SHRQ $6, DX
+	MOVQ on_base+120(FP), AX
+	ORQ R12, (AX)(DX*8)
+	ADDQ $4, BX
+	JMP  f_rows
+
+f_done:
+	VZEROUPPER
+	MOVB $1, ok+144(FP)
+	RET
+
+f_bad:
+	VZEROUPPER
+	MOVB $0, ok+144(FP)
+	RET
+
+// func stepRows512(g, w, x []float64, idx []int32, coef []float64, d int, alpha float64, rows int) (gg float64, ok bool)
+//
+// For d a multiple of 8 and len(idx) ≥ 1: g = sum_k coef[k] x[idx[k]] as
+// sumRows512 computes it (columns in blocks of 64, then 8; terms in
+// increasing k), then w += alpha*g as gonum's AxpyUnitary (a product, then
+// a sum, each rounded) and gg = <g, g> as gonum's DotUnitary (per column
+// class j mod 4 the products in increasing j, then (s0+s2) + (s1+s3)):
+// the same bits as sumRows, floats.AddScaled and floats.Dot.
+TEXT ·stepRows512(SB), NOSPLIT, $0-153
+	MOVQ g_base+0(FP), DI
+	MOVQ x_base+48(FP), R8
+	MOVQ idx_base+72(FP), R9
+	MOVQ idx_len+80(FP), R10
+	MOVQ coef_base+96(FP), SI
+	MOVQ d+120(FP), R11
+	MOVQ R11, R12
+	SHLQ $3, R12      // bytes per row
+	XORQ CX, CX       // first column of the block
+
+s_64:
+	MOVQ R11, DX
+	SUBQ CX, DX
+	CMPQ DX, $64
+	JLT  s_8
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	XORQ BX, BX
+
+s_64_row:
+	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+136(FP)
+	JAE  s_bad
+	IMULQ R12, AX
+	ADDQ R8, AX
+	VBROADCASTSD (SI)(BX*8), Z8
+	VFMADD231PD (AX)(CX*8), Z8, Z0
+	VFMADD231PD 64(AX)(CX*8), Z8, Z1
+	VFMADD231PD 128(AX)(CX*8), Z8, Z2
+	VFMADD231PD 192(AX)(CX*8), Z8, Z3
+	VFMADD231PD 256(AX)(CX*8), Z8, Z4
+	VFMADD231PD 320(AX)(CX*8), Z8, Z5
+	VFMADD231PD 384(AX)(CX*8), Z8, Z6
+	VFMADD231PD 448(AX)(CX*8), Z8, Z7
+	INCQ BX
+	CMPQ BX, R10
+	JLT  s_64_row
+	VMOVUPD Z0, (DI)(CX*8)
+	VMOVUPD Z1, 64(DI)(CX*8)
+	VMOVUPD Z2, 128(DI)(CX*8)
+	VMOVUPD Z3, 192(DI)(CX*8)
+	VMOVUPD Z4, 256(DI)(CX*8)
+	VMOVUPD Z5, 320(DI)(CX*8)
+	VMOVUPD Z6, 384(DI)(CX*8)
+	VMOVUPD Z7, 448(DI)(CX*8)
+	ADDQ $64, CX
+	JMP  s_64
+
+s_8:
+	CMPQ DX, $8
+	JLT  s_update
+	VPXORQ Z0, Z0, Z0
+	XORQ BX, BX
+
+s_8_row:
+	MOVLQSX (R9)(BX*4), AX
+	CMPQ AX, rows+136(FP)
+	JAE  s_bad
+	IMULQ R12, AX
+	ADDQ R8, AX
+	VBROADCASTSD (SI)(BX*8), Z8
+	VFMADD231PD (AX)(CX*8), Z8, Z0
+	INCQ BX
+	CMPQ BX, R10
+	JLT  s_8_row
+	VMOVUPD Z0, (DI)(CX*8)
+	ADDQ $8, CX
+	SUBQ $8, DX
+	JMP  s_8
+
+s_update:
+	MOVQ w_base+24(FP), SI
+	VBROADCASTSD alpha+128(FP), Z9
+	VXORPD Y2, Y2, Y2 // gg: four column classes
+	XORQ CX, CX
+
+s_update_8:
+	CMPQ CX, R11
+	JGE  s_reduce
+	VMOVUPD (DI)(CX*8), Z0
+	VMULPD Z9, Z0, Z1
+	VADDPD (SI)(CX*8), Z1, Z1
+	VMOVUPD Z1, (SI)(CX*8)
+	VMULPD Y0, Y0, Y3
+	VADDPD Y3, Y2, Y2
+	VEXTRACTF64X4 $1, Z0, Y4
+	VMULPD Y4, Y4, Y4
+	VADDPD Y4, Y2, Y2
+	ADDQ $8, CX
+	JMP  s_update_8
+
+s_reduce:
+	VEXTRACTF128 $1, Y2, X3
+	VADDPD X3, X2, X2
+	VPERMILPD $1, X2, X3
+	VADDSD X3, X2, X2
+	VZEROUPPER
+	MOVSD X2, gg+144(FP)
+	MOVB $1, ok+152(FP)
+	RET
+
+s_bad:
+	VZEROUPPER
+	MOVB $0, ok+152(FP)
 	RET

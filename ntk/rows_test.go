@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"unsafe"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // exactDot returns Σ_j a_j b_j − c rounded once to float64, and Σ_j |a_j b_j|.
@@ -103,9 +105,9 @@ func TestRowKernels(t *testing.T) {
 // instead of reading beyond it.
 func TestRowKernelsCheckIndices(t *testing.T) {
 	eachRowKernel(func(asm string) {
-		for _, d := range []int{3, 12, 40, 64, 70} {
+		for _, d := range []int{3, 12, 40, 64, 70, 72} {
 			x := make([]float64, 4*d)
-			for _, idx := range [][]int32{{4}, {-1}, {0, 1, 7}, {0, 5}, {1, 2, 3, -2}} {
+			for _, idx := range [][]int32{{4}, {-1}, {0, 1, 7}, {0, 5}, {1, 2, 3, -2}, {0, 1, 2, 3, 0, 1, 2, 4}} {
 				func() {
 					defer func() {
 						if recover() == nil {
@@ -121,6 +123,22 @@ func TestRowKernelsCheckIndices(t *testing.T) {
 						}
 					}()
 					sumRows(make([]float64, d), x, d, idx, make([]float64, len(idx)))
+				}()
+				func() {
+					defer func() {
+						if recover() == nil {
+							t.Errorf("kernel %s d=%d: dotRowsFire with indices %v into 4 rows did not panic", asm, d, idx)
+						}
+					}()
+					dotRowsFire(make([]float64, len(idx)), make([]uint64, 1), make([]float64, d), x, d, idx, 0)
+				}()
+				func() {
+					defer func() {
+						if recover() == nil {
+							t.Errorf("kernel %s d=%d: stepRows with indices %v into 4 rows did not panic", asm, d, idx)
+						}
+					}()
+					stepRows(make([]float64, d), make([]float64, d), x, d, idx, make([]float64, len(idx)), -1)
 				}()
 			}
 		}
@@ -237,6 +255,117 @@ func TestDotRowsBatch(t *testing.T) {
 						if math.Abs(z[q*n+i]-exact) > float64(d+2)*0x1p-53*abs {
 							t.Fatalf("kernel %s, d = %d, %d neurons: z[%d][%d] = %v, exact %v", kernel, d, k, q, i, z[q*n+i], exact)
 						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestDotRowsFire checks that dotRowsFire gives dotRows's values bit for
+// bit (the sparse trainer's trajectory depends on it) and the set of
+// candidates with z ≥ 0, for every kernel, dimensions around the blocks of
+// the four-row AVX-512 kernel, counts around its groups of four rows and a
+// word of bits, and values that are exactly 0, −0, tiny or NaN.
+func TestDotRowsFire(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const n = 50
+	eachRowKernel(func(kernel string) {
+		for _, d := range []int{1, 7, 8, 16, 24, 32, 40, 56, 63, 64, 72, 96, 128, 136, 784} {
+			x := make([]float64, n*d)
+			for i := range x {
+				x[i] = rng.NormFloat64() * math.Exp2(float64(rng.IntN(8)-4))
+			}
+			copy(x[3*d:4*d], make([]float64, d)) // row 3 is zero: z = −b
+			x[7*d] = math.NaN()                  // row 7 gives NaN
+			w := make([]float64, d)
+			for j := range w {
+				w[j] = rng.NormFloat64()
+			}
+			for _, k := range []int{1, 3, 4, 5, 8, 63, 64, 65, 67, 68, 130} {
+				idx := make([]int32, k)
+				for q := range idx {
+					idx[q] = int32(rng.IntN(n))
+				}
+				idx[0] = 3
+				if k > 5 {
+					idx[5] = 7
+				}
+				for _, b := range []float64{0, math.Copysign(0, -1), 1e-300, rng.NormFloat64()} {
+					want := make([]float64, k)
+					dotRows(want, w, x, d, idx, b)
+					z := make([]float64, k+4)
+					for q := range z {
+						z[q] = 42 // beyond k: must stay
+					}
+					on := make([]uint64, (k+63)/64)
+					for i := range on {
+						on[i] = ^uint64(0) // overwritten
+					}
+					dotRowsFire(z[:k], on, w, x, d, idx, b)
+					for q := k; q < len(z); q++ {
+						if z[q] != 42 {
+							t.Fatalf("kernel %s d=%d k=%d: dotRowsFire wrote z[%d] beyond its %d rows", kernel, d, k, q, k)
+						}
+					}
+					for q := range want {
+						if math.Float64bits(z[q]) != math.Float64bits(want[q]) {
+							t.Fatalf("kernel %s d=%d k=%d b=%v: z[%d] = %v, dotRows gives %v", kernel, d, k, b, q, z[q], want[q])
+						}
+						if got := on[q>>6]>>(q&63)&1 == 1; got != (want[q] >= 0) {
+							t.Fatalf("kernel %s d=%d k=%d b=%v: firing bit %d = %v for z = %v", kernel, d, k, b, q, got, want[q])
+						}
+					}
+					if k&63 != 0 && on[k>>6]>>(k&63) != 0 {
+						t.Fatalf("kernel %s d=%d k=%d: bits set beyond the last row: %x", kernel, d, k, on[k>>6])
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestStepRows checks that stepRows gives the bits of sumRows,
+// floats.AddScaled and floats.Dot (the sparse trainer's trajectory depends
+// on it), for every kernel and dimensions around the blocks of the AVX-512
+// kernel.
+func TestStepRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	const n = 40
+	eachRowKernel(func(kernel string) {
+		for _, d := range []int{1, 4, 8, 12, 16, 24, 56, 64, 72, 120, 128, 136, 784} {
+			x := make([]float64, n*d)
+			for i := range x {
+				x[i] = rng.NormFloat64() * math.Exp2(float64(rng.IntN(8)-4))
+			}
+			for _, k := range []int{0, 1, 2, 5, 13} {
+				idx := make([]int32, k)
+				coef := make([]float64, k)
+				for q := range idx {
+					idx[q] = int32(rng.IntN(n))
+					coef[q] = rng.NormFloat64()
+				}
+				w := make([]float64, d)
+				for j := range w {
+					w[j] = rng.NormFloat64()
+				}
+				alpha := -rng.Float64()
+				wantW := append([]float64(nil), w...)
+				wantG := make([]float64, d)
+				sumRows(wantG, x, d, idx, coef)
+				floats.AddScaled(wantW, alpha, wantG)
+				wantGG := floats.Dot(wantG, wantG)
+				g := make([]float64, d)
+				for j := range g {
+					g[j] = math.NaN() // overwritten
+				}
+				gg := stepRows(g, w, x, d, idx, coef, alpha)
+				if math.Float64bits(gg) != math.Float64bits(wantGG) {
+					t.Fatalf("kernel %s d=%d k=%d: ⟨g, g⟩ = %v, want %v", kernel, d, k, gg, wantGG)
+				}
+				for j := range g {
+					if math.Float64bits(g[j]) != math.Float64bits(wantG[j]) || math.Float64bits(w[j]) != math.Float64bits(wantW[j]) {
+						t.Fatalf("kernel %s d=%d k=%d: column %d: g = %v, w = %v, want %v, %v", kernel, d, k, j, g[j], w[j], wantG[j], wantW[j])
 					}
 				}
 			}

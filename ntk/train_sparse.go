@@ -82,9 +82,11 @@ import (
 // the run; its first evaluation then takes the current state as the
 // reference state of every neuron and settles the flips against the origin.
 //
-// Speed (train_sparse_group.go, train_sparse_neuron.go, rows.go): a neuron's dot products, gradient
-// rows and Gram reads are each done in one call of a vector kernel (AVX2 or
-// AVX-512 with fused multiply-adds where available, portable Go otherwise);
+// Speed (train_sparse_group.go, train_sparse_neuron.go, rows.go): a neuron's dot products (with
+// their firing bits, so that only the firing candidates are visited), its
+// gradient row with the weight update, and its Gram reads are each done in
+// one call of a vector kernel (AVX2 or AVX-512 with fused multiply-adds
+// where available, portable Go otherwise);
 // the flips are counted 64 candidates at a time with bit sets kept in
 // candidate order; the state, candidate arrays and weights of the next
 // neurons are prefetched; and at large d rebuilds are done four at a time,

@@ -19,6 +19,7 @@ type sparseGroup struct {
 	dal         []float64
 	idx         []int32
 	rows        []int32         // 0, …, n−1: the rows of a rebuild
+	on          []uint64        // scratch: ⌈n/64⌉ words, the firing candidates of a neuron
 	pending     []*sparseNeuron // rebuilds due (moveGroup)
 	zb, wb      []float64       // scratch of rebuildBatch: sparseBatch×n and sparseBatch×d
 	genB, genMu float64         // cache of sparseGenerous
@@ -63,6 +64,16 @@ func (gr *sparseGroup) everyRow(n int) []int32 {
 		gr.arenaBytes += 4 * int64(n)
 	}
 	return gr.rows
+}
+
+// onWords returns the scratch bit set of ⌈n/64⌉ words (allocated at the
+// first call).
+func (gr *sparseGroup) onWords(n int) []uint64 {
+	if w := (n + 63) >> 6; len(gr.on) != w {
+		gr.on = make([]uint64, w)
+		gr.arenaBytes += 8 * int64(w)
+	}
+	return gr.on
 }
 
 // chunk returns the number of neurons whose fixed-size state (initial
@@ -151,8 +162,9 @@ func (t *sparseTrainer) moveGroup(gr *sparseGroup, eta float64) {
 		if nr.again || (nr.drift >= nr.margin && !sparseSkipCertificate) || (nr.impl != nil && nr.since >= sparseRefresh) {
 			t.materialize(gr, nr)
 			if t.d < sparseBatchMinDim {
-				dotRows(gr.z, t.wRow(int(nr.r)), t.x, t.d, gr.everyRow(t.n), t.net.Bias[int(nr.r)])
-				t.rebuild(gr, nr, gr.z)
+				fires := gr.onWords(t.n)
+				dotRowsFire(gr.z, fires, t.wRow(int(nr.r)), t.x, t.d, gr.everyRow(t.n), t.net.Bias[int(nr.r)])
+				t.rebuild(gr, nr, gr.z, fires)
 				gr.rebuilds++
 				keep = t.settle(gr, nr, keep)
 				continue
@@ -215,7 +227,7 @@ func (t *sparseTrainer) rebuildBatch(gr *sparseGroup, batch []*sparseNeuron, kee
 	}
 	dotRowsBatch(gr.zb, gr.wb, t.x, n, d, b[:len(batch)], gr.everyRow(n))
 	for k, nr := range batch {
-		t.rebuild(gr, nr, gr.zb[k*n:(k+1)*n])
+		t.rebuild(gr, nr, gr.zb[k*n:(k+1)*n], nil)
 		gr.rebuilds++
 		keep = t.settle(gr, nr, keep)
 	}
@@ -268,15 +280,6 @@ func sortByNeuron(live []*sparseNeuron) {
 // nr into the cache, so that they arrive while the previous neurons are
 // moved (moveGroup prefetches the state of nr itself further ahead).
 func (t *sparseTrainer) touch(nr *sparseNeuron) {
-	if len(nr.cand) > 0 {
-		prefetch(unsafe.Pointer(&nr.cand[0]), 4*len(nr.cand))
-	}
-	if len(nr.act) > 0 {
-		prefetch(unsafe.Pointer(&nr.act[0]), 4*len(nr.act))
-	}
-	if len(nr.cbits) > 0 {
-		prefetch(unsafe.Pointer(&nr.cbits[0]), 8*len(nr.cbits))
-	}
 	if im := nr.impl; im != nil && len(im.u) > 0 {
 		prefetch(unsafe.Pointer(&im.zs[0]), 8*len(im.zs))
 		prefetch(unsafe.Pointer(&im.u[0]), 8*len(im.u))
@@ -284,7 +287,8 @@ func (t *sparseTrainer) touch(nr *sparseNeuron) {
 		prefetch(unsafe.Pointer(&im.p[0]), 8*len(im.p))
 	}
 	w := t.wRow(int(nr.r))
-	prefetch(unsafe.Pointer(&w[0]), 8*len(w))
+	prefetch4(unsafe.Pointer(unsafe.SliceData(nr.cand)), 4*len(nr.cand), unsafe.Pointer(unsafe.SliceData(nr.act)), 4*len(nr.act),
+		unsafe.Pointer(unsafe.SliceData(nr.cbits)), 8*len(nr.cbits), unsafe.Pointer(unsafe.SliceData(w)), 8*len(w))
 }
 
 // sparseAhead is how many neurons ahead moveGroup prefetches a neuron.

@@ -152,11 +152,7 @@ func (t *sparseTrainer) step(gr *sparseGroup, nr *sparseNeuron, eta float64) {
 		cs := t.rho*math.Sqrt(dw2+1e-9*(aau+sa*sa)) + math.Abs(sa)
 		nr.drift = nr.drift0 + min(cs, l1*(1+1e-9)+math.Abs(sa))*(1+1e-9) + float64(nr.since)*nr.slack
 	} else {
-		g := gr.g
-		sumRows(g, t.x, t.d, idx, coef)
-		w := t.wRow(int(nr.r))
-		floats.AddScaled(w, -eta, g)
-		stepW = eta * math.Sqrt(floats.Dot(g, g))
+		stepW = eta * math.Sqrt(stepRows(gr.g, t.wRow(int(nr.r)), t.x, t.d, idx, coef, -eta))
 		nr.moveUB += stepW*(1+0x1p-40) + nr.slack
 		nr.moveStale = true
 		nr.drift += (t.rho*stepW+math.Abs(db))*(1+0x1p-40) + nr.slack
@@ -212,47 +208,46 @@ func (t *sparseTrainer) materialize(gr *sparseGroup, nr *sparseNeuron) {
 func (t *sparseTrainer) evaluate(gr *sparseGroup, nr *sparseNeuron) {
 	b := t.net.Bias[int(nr.r)]
 	w := t.wRow(int(nr.r))
-	z := gr.z[:len(nr.cand)]
-	ever := nr.ever()
+	cand := nr.cand
+	z := gr.z[:len(cand)]
+	words := (len(cand) + 63) >> 6
+	on := gr.onWords(t.n)[:words] // the firing candidates' positions
 	if im := nr.impl; im != nil {
+		clear(on)
 		for k := range z {
 			z[k] = im.zs[k] + im.u[k]
+			on[k>>6] |= uint64(b2i(z[k] >= 0)) << (k & 63)
 		}
 	} else {
-		dotRows(z, w, t.x, t.d, nr.cand, b)
+		dotRowsFire(z, on, w, t.x, t.d, cand, b)
 	}
 	firing := 0
-	for _, zk := range z {
-		firing += b2i(zk >= 0)
+	for _, o := range on {
+		firing += bits.OnesCount64(o)
 	}
-	// One spare slot: every candidate writes its position, and only the
-	// firing ones advance.
-	act := fitInt32(nr.act, firing+1, firing/8+4)
-	act = act[:cap(act)]
-	na := 0
-	cand := nr.cand
-	words := (len(cand) + 63) >> 6
+	act := fitInt32(nr.act, firing+1, firing/8+4)[:firing]
 	if len(nr.cbits) != 2*words {
 		t.candidateBits(nr)
 	}
 	f0, ev := nr.cbits[:words], nr.cbits[words:]
+	ever := nr.ever()
 	flips := nr.flipsOut
 	a := nr.a
 	f, count := gr.f, gr.count
-	for w := range f0 {
-		lo, hi := w<<6, min(w<<6+64, len(cand))
-		var on uint64
-		for k := lo; k < hi; k++ {
-			zk := z[k]
+	na := 0
+	for w, o := range on {
+		lo := w << 6
+		// Only the firing candidates add to f: adding +0 for the others, as
+		// the dense trainer does, leaves f unchanged (f is never −0).
+		for m := o; m != 0; m &= m - 1 {
+			k := lo + bits.TrailingZeros64(m)
 			c := cand[k]
-			q := b2i(zk >= 0)
-			f[c] += masked(a*zk, q)
-			count[c] += int32(q)
+			f[c] += a * z[k]
+			count[c]++
 			act[na] = int32(k)
-			na += q
-			on |= uint64(q) << (k & 63)
+			na++
 		}
-		diff := on ^ f0[w]
+		diff := o ^ f0[w]
 		flips += int32(bits.OnesCount64(diff))
 		if fresh := diff &^ ev[w]; fresh != 0 {
 			ev[w] |= fresh
@@ -262,8 +257,8 @@ func (t *sparseTrainer) evaluate(gr *sparseGroup, nr *sparseNeuron) {
 			}
 		}
 	}
-	nr.act = act[:na]
-	nr.active = int32(na)
+	nr.act = act
+	nr.active = int32(firing)
 	nr.flips = flips
 	gr.pairs += int64(len(cand))
 }
@@ -317,7 +312,9 @@ func (t *sparseTrainer) candidateBits(nr *sparseNeuron) {
 // rebuild decides the firing of the materialized neuron nr on every sample
 // from z, its n pre-activations at the current state, and chooses a new
 // mode, margin and candidate set.
-func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron, z []float64) {
+//
+// fires, if not nil, holds the firing set of z (as dotRowsFire computes it).
+func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron, z []float64, fires []uint64) {
 	n := t.n
 	w, b := t.wRow(int(nr.r)), t.net.Bias[int(nr.r)]
 	fired0, ever := nr.fired0, nr.ever()
@@ -326,12 +323,23 @@ func (t *sparseTrainer) rebuild(gr *sparseGroup, nr *sparseNeuron, z []float64) 
 	for wd := range fired0 {
 		lo, hi := wd<<6, min(wd<<6+64, n)
 		var on uint64
-		for i := lo; i < hi; i++ {
-			zi := z[i]
-			q := b2i(zi >= 0)
-			gr.f[i] += masked(a*zi, q)
-			gr.count[i] += int32(q)
-			on |= uint64(q) << (i & 63)
+		if fires != nil {
+			// Only the firing samples add to f (+0 for the others would
+			// leave it unchanged).
+			on = fires[wd]
+			for m := on; m != 0; m &= m - 1 {
+				i := lo + bits.TrailingZeros64(m)
+				gr.f[i] += a * z[i]
+				gr.count[i]++
+			}
+		} else {
+			for i := lo; i < hi; i++ {
+				zi := z[i]
+				q := b2i(zi >= 0)
+				gr.f[i] += masked(a*zi, q)
+				gr.count[i] += int32(q)
+				on |= uint64(q) << (i & 63)
+			}
 		}
 		active += int32(bits.OnesCount64(on))
 		diff := on ^ fired0[wd]
