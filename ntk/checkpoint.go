@@ -70,15 +70,7 @@ func (cp *Checkpoint) save(path string) error {
 		{"data", bytesAsInts(cp.data)},
 	}
 	entries = append(entries, cp.History.entries("history_")...)
-	slices.SortFunc(entries, func(a, b npzEntry) int {
-		switch {
-		case a.name < b.name:
-			return -1
-		case a.name > b.name:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(entries, func(a, b npzEntry) int { return strings.Compare(a.name, b.name) })
 	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		if checkpointWriteHook != nil {
 			w = &hookedWriter{w: w, path: path}

@@ -29,8 +29,9 @@ const (
 	// firing pair (or, through the Gram matrix XXᵀ when neurons fire on few
 	// samples, |A_r|·|C_r| operations per neuron, independent of d), and
 	// neurons that fire on no sample cost nothing. On amd64 the rows are
-	// processed in AVX2 or AVX-512 kernels (rows.go). It follows the same trajectory as Dense, up to
-	// rounding (losses agree to about 1e-14 relative), with the same
+	// processed in AVX2 or AVX-512 kernels (rows.go). It follows the same
+	// trajectory as Dense, up to rounding (losses agree to about 1e-14
+	// relative), with the same
 	// statistics, plus Candidates and Rebuilds (Pairs then counts the
 	// pre-activations evaluated: every pair at t = 0, then the candidates and
 	// n per rebuilt neuron). Its memory is estimated by
@@ -277,8 +278,8 @@ func (r *run) newTrainer(o *origin) error {
 }
 
 // loop runs gradient descent from step t0, whose state the network holds.
-// For t0 > 0 (a resumed run) the history already records the state at t0:
-// the first forward only prepares the trainer.
+// When the history already records the state at t0 (a resumed run), the
+// first forward only prepares the trainer.
 func (r *run) loop(t0 int) error {
 	opt := &r.opt
 	window := opt.DivergenceWindow
@@ -297,7 +298,7 @@ func (r *run) loop(t0 int) error {
 			r.tr.finish()
 			return err
 		}
-		if t > t0 || t0 == 0 {
+		if len(hist.Stats) == t { // a resumed run has recorded its first state
 			st.Elapsed = time.Since(r.start)
 			hist.Loss = append(hist.Loss, st.Loss)
 			hist.Stats = append(hist.Stats, st)

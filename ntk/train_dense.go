@@ -56,10 +56,6 @@ func newDenseTrainer(net *Network, X *mat.Dense, y []float64, o *origin) *denseT
 		scale:       1 / math.Sqrt(float64(m)),
 		pre:         make([]float64, n*m),
 		resid:       make([]float64, n),
-		w0:          append([]float64(nil), net.W.RawMatrix().Data...),
-		b0:          append([]float64(nil), net.Bias...),
-		fired0:      make([]uint64, n*words),
-		flipped:     make([]uint64, n*words),
 		words:       words,
 		active:      make([]int64, n),
 		flips:       make([]int64, n),
@@ -68,11 +64,15 @@ func newDenseTrainer(net *Network, X *mat.Dense, y []float64, o *origin) *denseT
 		biasMove:    make([]float64, m),
 	}
 	if o != nil {
-		copy(t.w0, o.w0)
-		copy(t.b0, o.b0)
+		t.w0, t.b0 = o.w0, o.b0
 		t.fired0 = transposeBits(o.fired0, m, n)
 		t.flipped = transposeBits(o.flipped, m, n)
 		t.started = true
+	} else {
+		t.w0 = append([]float64(nil), net.W.RawMatrix().Data...)
+		t.b0 = append([]float64(nil), net.Bias...)
+		t.fired0 = make([]uint64, n*words)
+		t.flipped = make([]uint64, n*words)
 	}
 	return t
 }
