@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -376,29 +375,7 @@ func TestSparseDeterministicAcrossGOMAXPROCS(t *testing.T) {
 		t.Fatal(err)
 	}
 	eta := stableEta(t, base, X, 1.5)
-	run := func(procs int) (*Network, *History) {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		net := base.Clone()
-		h, err := Train(net, X, y, TrainOptions{Eta: eta, Steps: steps, Method: Sparse})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return net, h
-	}
-	net1, h1 := run(1)
-	for _, procs := range []int{2, 8} {
-		net2, h2 := run(procs)
-		if !sameNetwork(net1, net2) {
-			t.Errorf("GOMAXPROCS=%d: the trained parameters differ from those with GOMAXPROCS=1", procs)
-		}
-		for k := range h1.Stats {
-			a, b := h1.Stats[k], h2.Stats[k]
-			a.Elapsed, b.Elapsed = 0, 0
-			if a != b {
-				t.Fatalf("GOMAXPROCS=%d, step %d: %+v, with 1: %+v", procs, k, b, a)
-			}
-		}
-	}
+	requireSameTrainingAcrossGOMAXPROCS(t, base, X, y, TrainOptions{Eta: eta, Steps: steps, Method: Sparse}, 2, 8)
 }
 
 // TestSparseSymmetricInit trains a symmetric initialization (f ≡ 0 at t = 0,
