@@ -15,11 +15,16 @@
 // diverges at B = 3). The dense trainer's cost per step does not depend on
 // the state, so it runs fewer steps (-dense-steps) and its per-step time is
 // extrapolated; the sparse trainer runs all the steps, and its losses are
-// checked against the dense ones over the steps both ran.
+// checked against the dense ones over the steps both ran. Each row is
+// measured -repeat times (sparse and dense alternating; medians reported,
+// with the range of the ratios), because the memory bandwidth of a shared
+// machine varies over minutes and the sparse trainer is bound by it.
 //
-// Then a synthetic case with d = 784 (random unit vectors, teacher signs), and
-// the growth of the sparse time per step with m at fixed B (the dense trainer
-// only while its memory stays below -dense-max-bytes).
+// Then a synthetic case with d = 784 (random unit vectors, teacher signs), a
+// table of how sparse each run stays (regime.go: the 1/Q(B) target presumes
+// about Q(B)·m·n firing pairs per step, spread as at initialization), and
+// the growth of the sparse time per step with m at fixed B (the dense
+// trainer only while its memory stays below -dense-max-bytes).
 package main
 
 import (
@@ -28,6 +33,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -57,6 +63,7 @@ type config struct {
 	scaleB        []float64
 	denseMaxBytes int64
 	seed          uint64
+	repeats       int
 }
 
 func main() {
@@ -77,6 +84,7 @@ func main() {
 	flag.IntVar(&cfg.scaleTo, "scale-to", 20, "largest width of the series, log2")
 	flag.IntVar(&cfg.scaleSteps, "scale-steps", 20, "sparse steps per width in the series")
 	flag.StringVar(&scaleB, "scale-B", "2,3", "biases of the width series")
+	flag.IntVar(&cfg.repeats, "repeat", 3, "pairs of runs per row of the main table (medians reported)")
 	flag.Int64Var(&cfg.denseMaxBytes, "dense-max-bytes", 2<<30, "run the dense trainer in the width series only below this memory")
 	seed := flag.Uint64("seed", 1, "seed of the networks")
 	flag.Parse()
@@ -88,7 +96,11 @@ func main() {
 	if cfg.scaleB, err = parseList(scaleB); err != nil {
 		fail(err)
 	}
+	if cfg.repeats < 1 {
+		fail(fmt.Errorf("-repeat = %d; measure each row at least once", cfg.repeats))
+	}
 	if cfg.quick {
+		cfg.repeats = min(cfg.repeats, 2)
 		cfg.m = min(cfg.m, 8192)
 		cfg.steps = min(cfg.steps, 50)
 		cfg.denseSteps = min(cfg.denseSteps, 3)
@@ -96,7 +108,10 @@ func main() {
 		cfg.scaleFrom, cfg.scaleTo, cfg.scaleSteps = 12, min(cfg.scaleTo, 15), min(cfg.scaleSteps, 10)
 	}
 	fmt.Printf("sparsentk trainer benchmark: %s, GOMAXPROCS=%d, %s\n", runtime.Version(), runtime.GOMAXPROCS(0), time.Now().Format(time.DateTime))
-	fmt.Println("ms/step: wall time per step after the initial forward pass (setup: the initial pass).")
+	fmt.Println("ms/step: wall time per step after the initial forward pass (setup: the initial pass);")
+	fmt.Printf("in the main table the median of %d pairs of runs (sparse, dense, alternating), the ratio of the\n", cfg.repeats)
+	fmt.Println("medians and in brackets the range of the pairs' ratios (a shared machine's memory bandwidth")
+	fmt.Println("varies, and the sparse trainer, bound by memory, feels it more).")
 	fmt.Printf("dense runs %d steps, sparse %d (20 at B < 1; dense time per step does not depend on the state);\n", cfg.denseSteps, cfg.steps)
 	fmt.Println("pairs and candidates are per-step means over the sparse run; peak: heap in use above the")
 	fmt.Println("baseline, sampled after every step (it includes garbage not yet collected: Go lets the heap")
@@ -114,7 +129,7 @@ func main() {
 		if B < 1 {
 			steps = min(steps, 20) // most pairs fire, so sparse steps are slow too: keep the run short
 		}
-		r, err := compare("digits", digits.X, digits.Y, cfg.m, B, cfg.eta, steps, cfg.denseSteps, cfg.seed, true)
+		r, err := compare("digits", digits.X, digits.Y, cfg.m, B, cfg.eta, steps, cfg.denseSteps, cfg.repeats, cfg.seed, true)
 		if err != nil {
 			fail(err)
 		}
@@ -129,7 +144,7 @@ func main() {
 			if B < 2 {
 				continue // the dense baseline takes minutes per step at d = 784 and small B adds nothing new
 			}
-			r, err := compare(fmt.Sprintf("sphere d=%d", cfg.synD), X, y, cfg.synM, B, cfg.eta, min(cfg.steps, 100), min(cfg.denseSteps, 3), cfg.seed, true)
+			r, err := compare(fmt.Sprintf("sphere d=%d", cfg.synD), X, y, cfg.synM, B, cfg.eta, min(cfg.steps, 100), min(cfg.denseSteps, 3), cfg.repeats, cfg.seed, true)
 			if err != nil {
 				fail(err)
 			}
@@ -137,6 +152,7 @@ func main() {
 		}
 	}
 	printRows("Dense against sparse", rows)
+	printRegimes(rows)
 
 	if cfg.scaling {
 		var series []row
@@ -146,7 +162,7 @@ func main() {
 				m := 1 << lg
 				n, d := digits.X.Dims()
 				withDense := ntk.DenseMemory(n, m, d) <= cfg.denseMaxBytes
-				r, err := compareAt("digits", digits.X, digits.Y, m, B, eta, cfg.scaleSteps, min(cfg.denseSteps, 3), cfg.seed, withDense)
+				r, err := compareAt("digits", digits.X, digits.Y, m, B, eta, cfg.scaleSteps, min(cfg.denseSteps, 3), 1, cfg.seed, withDense)
 				if err != nil {
 					fail(err)
 				}
@@ -178,18 +194,21 @@ type row struct {
 	loss0, lossEnd      float64
 	agree               float64 // max relative loss difference over the common steps
 	err                 string
+	regime              regime  // of the sparse run
+	runs                int     // pairs of runs measured (repeat)
+	ratioMin, ratioMax  float64 // extremes of the pairs' ratios
 }
 
 // compare trains the same network with both methods at η = c/λ_max(H(0)),
 // halving c until the sparse run neither diverges, nor silences every
 // neuron, nor makes so many pairs fire that it stops for lack of memory.
-func compare(name string, X *mat.Dense, y []float64, m int, B, c float64, steps, denseSteps int, seed uint64, withDense bool) (row, error) {
+func compare(name string, X *mat.Dense, y []float64, m int, B, c float64, steps, denseSteps, repeats int, seed uint64, withDense bool) (row, error) {
 	eta, err := stableStep(X, m, B, c, seed)
 	if err != nil {
 		return row{}, err
 	}
 	for try := 0; ; try++ {
-		r, err := compareAt(name, X, y, m, B, eta, steps, denseSteps, seed, withDense)
+		r, err := compareAt(name, X, y, m, B, eta, steps, denseSteps, repeats, seed, withDense)
 		if err != nil || r.err == "" || try == 5 {
 			return r, err
 		}
@@ -198,9 +217,9 @@ func compare(name string, X *mat.Dense, y []float64, m int, B, c float64, steps,
 	}
 }
 
-// compareAt trains the same network with both methods; eta = 0 means
-// 0.1/λ_max(H(0)).
-func compareAt(name string, X *mat.Dense, y []float64, m int, B, eta float64, steps, denseSteps int, seed uint64, withDense bool) (row, error) {
+// compareAt trains the same network with both methods, repeats times
+// (alternating, see repeat); eta = 0 means 0.1/λ_max(H(0)).
+func compareAt(name string, X *mat.Dense, y []float64, m int, B, eta float64, steps, denseSteps, repeats int, seed uint64, withDense bool) (row, error) {
 	n, d := X.Dims()
 	if eta == 0 {
 		var err error
@@ -218,7 +237,8 @@ func compareAt(name string, X *mat.Dense, y []float64, m int, B, eta float64, st
 		return r, err
 	}
 	fmt.Fprintf(os.Stderr, "%s B=%g m=%d: sparse %d steps...\n", name, B, m, steps)
-	sp, use, err := run(net.Clone(), X, y, ntk.Sparse, eta, steps)
+	trained := net.Clone()
+	sp, use, err := run(trained, X, y, ntk.Sparse, eta, steps)
 	if err != nil && sp == nil {
 		return r, err
 	}
@@ -243,26 +263,83 @@ func compareAt(name string, X *mat.Dense, y []float64, m int, B, eta float64, st
 		r.rebuilds /= float64(last)
 	}
 	r.loss0, r.lossEnd = sp.Loss[0], sp.Loss[last]
-	r.agree = math.NaN()
 	if withDense {
-		fmt.Fprintf(os.Stderr, "%s B=%g m=%d: dense %d steps...\n", name, B, m, denseSteps)
-		de, use, err := run(net.Clone(), X, y, ntk.Dense, eta, denseSteps)
-		if err != nil && de == nil {
+		if r.regime, err = measureRegime(net, trained, X, B, sp); err != nil {
 			return r, err
 		}
-		r.densePeak, r.denseCPU = use.peak, use.cpuPerStep
-		r.denseSteps = len(de.Stats) - 1
-		r.denseSetup = de.Stats[0].Elapsed
-		if r.denseSteps > 0 {
-			r.denseMs = ms(de.Stats[r.denseSteps].Elapsed-de.Stats[0].Elapsed) / float64(r.denseSteps)
-		}
-		r.agree = 0
-		for k := 0; k < len(de.Loss) && k < len(sp.Loss); k++ {
-			rel := math.Abs(de.Loss[k]-sp.Loss[k]) / math.Max(math.Abs(de.Loss[k]), 1e-300)
-			r.agree = math.Max(r.agree, rel)
-		}
 	}
-	return r, nil
+	r.agree = math.NaN()
+	if !withDense {
+		return r, nil
+	}
+	fmt.Fprintf(os.Stderr, "%s B=%g m=%d: dense %d steps...\n", name, B, m, denseSteps)
+	de, use, err := run(net.Clone(), X, y, ntk.Dense, eta, denseSteps)
+	if err != nil && de == nil {
+		return r, err
+	}
+	r.densePeak, r.denseCPU = use.peak, use.cpuPerStep
+	r.denseSteps = len(de.Stats) - 1
+	r.denseSetup = de.Stats[0].Elapsed
+	if r.denseSteps > 0 {
+		r.denseMs = ms(de.Stats[r.denseSteps].Elapsed-de.Stats[0].Elapsed) / float64(r.denseSteps)
+	}
+	r.agree = 0
+	for k := 0; k < len(de.Loss) && k < len(sp.Loss); k++ {
+		rel := math.Abs(de.Loss[k]-sp.Loss[k]) / math.Max(math.Abs(de.Loss[k]), 1e-300)
+		r.agree = math.Max(r.agree, rel)
+	}
+	return r, r.repeat(net, X, y, sp, repeats-1)
+}
+
+// repeat measures the row's two runs k more times, alternating the methods,
+// and replaces the times by their medians over all the runs; ratioMin and
+// ratioMax are the extremes of the ratios of the pairs of runs. The memory
+// bandwidth and caches of a shared machine vary over minutes, and the
+// sparse trainer, bound by memory, feels it more than the dense one. Every
+// repeated sparse run must give the first run's losses bit for bit.
+func (r *row) repeat(net *ntk.Network, X *mat.Dense, y []float64, first *ntk.History, k int) error {
+	sparse, dense := []float64{r.sparseMs}, []float64{r.denseMs}
+	sCPU, dCPU := []float64{r.sparseCPU}, []float64{r.denseCPU}
+	for rep := 0; rep < k; rep++ {
+		fmt.Fprintf(os.Stderr, "%s B=%g m=%d: repeat %d of %d...\n", r.name, r.B, r.m, rep+1, k)
+		sp, us, err := run(net.Clone(), X, y, ntk.Sparse, r.eta, r.steps)
+		if err != nil {
+			return err
+		}
+		for t := range first.Loss {
+			if math.Float64bits(sp.Loss[t]) != math.Float64bits(first.Loss[t]) {
+				return fmt.Errorf("%s B=%g: a repeated sparse run differs from the first at step %d", r.name, r.B, t)
+			}
+		}
+		de, ud, err := run(net.Clone(), X, y, ntk.Dense, r.eta, r.denseSteps)
+		if err != nil {
+			return err
+		}
+		sparse = append(sparse, ms(sp.Stats[r.steps].Elapsed-sp.Stats[0].Elapsed)/float64(r.steps))
+		dense = append(dense, ms(de.Stats[r.denseSteps].Elapsed-de.Stats[0].Elapsed)/float64(r.denseSteps))
+		sCPU, dCPU = append(sCPU, us.cpuPerStep), append(dCPU, ud.cpuPerStep)
+		r.spPeak, r.densePeak = max(r.spPeak, us.peak), max(r.densePeak, ud.peak)
+	}
+	r.ratioMin, r.ratioMax = math.Inf(1), 0
+	for i := range sparse {
+		r.ratioMin = math.Min(r.ratioMin, dense[i]/sparse[i])
+		r.ratioMax = math.Max(r.ratioMax, dense[i]/sparse[i])
+	}
+	r.runs = len(sparse)
+	r.sparseMs, r.denseMs = median(sparse), median(dense)
+	r.sparseCPU, r.denseCPU = median(sCPU), median(dCPU)
+	return nil
+}
+
+// median returns the median of v (the mean of the middle two for even
+// lengths); it sorts v.
+func median(v []float64) float64 {
+	slices.Sort(v)
+	h := len(v) / 2
+	if len(v)%2 == 0 {
+		return (v[h-1] + v[h]) / 2
+	}
+	return v[h]
 }
 
 // usage is what a training run consumed.
@@ -362,6 +439,9 @@ func printRows(title string, rows []row) {
 		if r.denseSteps > 0 {
 			dms = fmt.Sprintf("%.1f (%d)", r.denseMs, r.denseSteps)
 			ratio = fmt.Sprintf("%.1f×", r.denseMs/r.sparseMs)
+			if r.runs > 1 {
+				ratio += fmt.Sprintf(" [%.0f–%.0f]", r.ratioMin, r.ratioMax)
+			}
 			cpuRatio = fmt.Sprintf("%.1f×", r.denseCPU/r.sparseCPU)
 			cpuMs = fmt.Sprintf("%.0f | %.1f", r.denseCPU, r.sparseCPU)
 			dsetup = r.denseSetup.Round(10 * time.Millisecond).String()
