@@ -325,12 +325,7 @@ func (c *BarChart) Render() (*Snippet, error) {
 	if c == nil {
 		return nil, errors.New("viz: Render called on a nil *BarChart; build charts with Bar")
 	}
-	id := newID()
-	ch, fb, notes, err := c.build(id)
-	if err != nil {
-		return nil, err
-	}
-	return snippetFrom(id, ch, wrapFallback(id, c.title, fb), notes), nil
+	return renderChart(c.title, c.build)
 }
 
 // Show displays the chart in the current notebook cell (a no-op outside a

@@ -101,6 +101,17 @@ type goChart interface {
 	JSONNotEscaped() template.HTML
 }
 
+// renderChart builds a chart with a fresh element id and renders it, with
+// its static fallback under the title, into a Snippet.
+func renderChart[C goChart](title string, build func(id string) (C, string, []string, error)) (*Snippet, error) {
+	id := newID()
+	ch, fb, notes, err := build(id)
+	if err != nil {
+		return nil, err
+	}
+	return snippetFrom(id, ch, wrapFallback(id, title, fb), notes), nil
+}
+
 // snippetFrom renders a go-echarts chart into a Snippet. The element comes
 // from RenderSnippet (which also runs the chart's validation). The option
 // does not: in go-echarts v2.6.7 the snippet's Option passes through HTML
