@@ -92,12 +92,7 @@ func TestResumeIsBitIdentical(t *testing.T) {
 	if testing.Short() {
 		steps, every = 60, 20
 	}
-	X := unitRows(n, d, 191)
-	y := randomTargets(n, 192)
-	net, err := New(Init{Width: m, Dim: d, B: 1, Seed: 193})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 1}, 191)
 	eta := stableEta(t, net, X, 1.8)
 	cases := []struct {
 		name   string

@@ -11,8 +11,12 @@ import (
 )
 
 // sphereRows returns n points drawn uniformly on the unit sphere of R^d.
-func sphereRows(n, d int, seed uint64) *mat.Dense {
-	rng := rand.New(rand.NewPCG(seed, 11))
+func sphereRows(n, d int, seed uint64) *mat.Dense { return randomUnitRows(n, d, seed, 11) }
+
+// randomUnitRows returns n points drawn uniformly on the unit sphere of R^d
+// from the PCG stream (seed, stream): normalized Gaussian vectors.
+func randomUnitRows(n, d int, seed, stream uint64) *mat.Dense {
+	rng := rand.New(rand.NewPCG(seed, stream))
 	X := mat.NewDense(n, d, nil)
 	for i := 0; i < n; i++ {
 		row := X.RawRowView(i)

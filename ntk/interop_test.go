@@ -60,12 +60,7 @@ func sameHistory(a, b *History) bool {
 // trainedHistory returns the history of a short dense training run.
 func trainedHistory(t *testing.T) *History {
 	t.Helper()
-	X := unitRows(12, 4, 81)
-	y := randomTargets(12, 82)
-	net, err := New(Init{Width: 64, Dim: 4, B: 0.5, Seed: 83})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, 12, 4, Init{Width: 64, Dim: 4, B: 0.5}, 81)
 	h, err := Train(net, X, y, TrainOptions{Eta: 0.5, Steps: 20, Method: Dense})
 	if err != nil {
 		t.Fatal(err)

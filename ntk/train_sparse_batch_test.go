@@ -24,12 +24,7 @@ func TestSparseBatchedRebuildsMatchDense(t *testing.T) {
 	if testing.Short() {
 		steps = 100
 	}
-	X := unitRows(n, d, 211)
-	y := randomTargets(n, 212)
-	net, err := New(Init{Width: m, Dim: d, B: 1, Seed: 213})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 1}, 211)
 	withBatchedRebuilds(func() {
 		run := trainBoth(t, net, X, y, TrainOptions{Eta: stableEta(t, net, X, 1.8), Steps: steps, DivergenceWindow: -1})
 		if err := trajectoryDifference(run, 1e-10); err != nil {
@@ -51,12 +46,7 @@ func TestSparseBatchedRebuildsDeterministic(t *testing.T) {
 	if testing.Short() {
 		steps = 10
 	}
-	X := unitRows(n, d, 221)
-	y := randomTargets(n, 222)
-	base, err := New(Init{Width: m, Dim: d, B: 1.5, Seed: 223})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, base := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 1.5}, 221)
 	eta := stableEta(t, base, X, 1.5)
 	withBatchedRebuilds(func() {
 		h := requireSameTrainingAcrossGOMAXPROCS(t, base, X, y, TrainOptions{Eta: eta, Steps: steps, Method: Sparse}, 2)

@@ -246,12 +246,7 @@ func TestSparseBothUpdatePaths(t *testing.T) {
 	if testing.Short() {
 		steps = 15
 	}
-	X := unitRows(n, d, 121)
-	y := randomTargets(n, 122)
-	net, err := New(Init{Width: m, Dim: d, B: 1, Seed: 123})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 1}, 121)
 	eta := stableEta(t, net, X, 1.5)
 	for _, c := range []struct {
 		mode   int
@@ -315,12 +310,7 @@ func driveSparse(t *testing.T, net *Network, X *mat.Dense, y []float64, eta floa
 // samples outside the candidate sets can start firing unnoticed) is caught.
 func TestSparseDetectsBrokenCertificate(t *testing.T) {
 	const n, d, m = 100, 5, 50
-	X := unitRows(n, d, 111)
-	y := randomTargets(n, 112)
-	net, err := New(Init{Width: m, Dim: d, B: 1, Seed: 113})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 1}, 111)
 	eta := stableEta(t, net, X, 1.8)
 	withHooks(0, 0, true, func() {
 		run := trainBoth(t, net, X, y, TrainOptions{Eta: eta, Steps: 50, DivergenceWindow: -1})
@@ -335,12 +325,7 @@ func TestSparseDetectsBrokenCertificate(t *testing.T) {
 // candidates and rebuilt neurons.
 func TestSparseTelemetry(t *testing.T) {
 	const n, d, m = 60, 5, 400
-	X := unitRows(n, d, 131)
-	y := randomTargets(n, 132)
-	net, err := New(Init{Width: m, Dim: d, B: 1.5, Seed: 133})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 1.5}, 131)
 	hist, err := Train(net, X, y, TrainOptions{Eta: stableEta(t, net, X, 1), Steps: 30, Method: Sparse})
 	if err != nil {
 		t.Fatal(err)
@@ -368,12 +353,7 @@ func TestSparseDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	if testing.Short() {
 		steps = 10
 	}
-	X := unitRows(n, d, 141)
-	y := randomTargets(n, 142)
-	base, err := New(Init{Width: m, Dim: d, B: 1.5, Seed: 143})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, base := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 1.5}, 141)
 	eta := stableEta(t, base, X, 1.5)
 	requireSameTrainingAcrossGOMAXPROCS(t, base, X, y, TrainOptions{Eta: eta, Steps: steps, Method: Sparse}, 2, 8)
 }
@@ -386,12 +366,7 @@ func TestSparseSymmetricInit(t *testing.T) {
 	if testing.Short() {
 		steps = 30
 	}
-	X := unitRows(n, d, 151)
-	y := randomTargets(n, 152)
-	net, err := New(Init{Width: m, Dim: d, B: 1, Symmetric: true, Seed: 153})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 1, Symmetric: true}, 151)
 	run := trainBoth(t, net, X, y, TrainOptions{Eta: stableEta(t, net, X, 1), Steps: steps})
 	if err := trajectoryDifference(run, 1e-10); err != nil {
 		t.Fatal(err)
@@ -411,12 +386,7 @@ func TestSparseSymmetricInit(t *testing.T) {
 // weights materialized, and report the same λ_max estimate as Dense.
 func TestSparseStopsLikeDense(t *testing.T) {
 	const n, d, m = 100, 6, 1500
-	X := unitRows(n, d, 161)
-	y := randomTargets(n, 162)
-	net, err := New(Init{Width: m, Dim: d, B: 1, Seed: 163})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 1}, 161)
 	eta := stableEta(t, net, X, 1)
 	stop := errors.New("enough")
 	observe := func(s Stats) error {

@@ -12,21 +12,19 @@ import (
 )
 
 // unitRows returns n random points on the unit sphere in R^d.
-func unitRows(n, d int, seed uint64) *mat.Dense {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	X := mat.NewDense(n, d, nil)
-	for i := 0; i < n; i++ {
-		row := X.RawRowView(i)
-		s := 0.0
-		for j := range row {
-			row[j] = rng.NormFloat64()
-			s += row[j] * row[j]
-		}
-		for j := range row {
-			row[j] /= math.Sqrt(s)
-		}
+func unitRows(n, d int, seed uint64) *mat.Dense { return randomUnitRows(n, d, seed, 7) }
+
+// trainProblem returns a training problem for tests: n samples from
+// unitRows(n, d, seed), targets from randomTargets(n, seed+1), and the
+// network of init drawn with Seed = seed+2.
+func trainProblem(t testing.TB, n, d int, init Init, seed uint64) (*mat.Dense, []float64, *Network) {
+	t.Helper()
+	init.Seed = seed + 2
+	net, err := New(init)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return X
+	return unitRows(n, d, seed), randomTargets(n, seed+1), net
 }
 
 func randomTargets(n int, seed uint64) []float64 {
@@ -100,12 +98,7 @@ func eigenRange(t *testing.T, H *mat.SymDense) (lo, hi float64) {
 // (Section 2.1) through one training step: θ(1) = θ(0) − η∇L.
 func TestTrainGradientMatchesFiniteDifferences(t *testing.T) {
 	const n, d, m, eta = 12, 5, 40, 1e-3
-	X := unitRows(n, d, 1)
-	y := randomTargets(n, 2)
-	net, err := New(Init{Width: m, Dim: d, B: 0.3, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 0.3}, 1)
 	before := net.Clone()
 	if _, err := Train(net, X, y, TrainOptions{Eta: eta, Steps: 1, Method: Dense}); err != nil {
 		t.Fatal(err)
@@ -151,12 +144,7 @@ func TestTrainGradientMatchesFiniteDifferences(t *testing.T) {
 // smallest eigenvalue of the empirical kernel at initialization and η = 1/λ_max.
 func TestTrainConvergesAtTheoremOneRate(t *testing.T) {
 	const n, d, m = 16, 8, 4000
-	X := unitRows(n, d, 11)
-	y := randomTargets(n, 12)
-	net, err := New(Init{Width: m, Dim: d, B: 1, Seed: 13})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 1}, 11)
 	lmin, lmax := eigenRange(t, empiricalKernel(t, net, X))
 	if lmin <= 0 {
 		t.Fatalf("test set-up: λ_min(H(0)) = %g is not positive", lmin)
@@ -190,12 +178,7 @@ func TestTrainConvergesAtTheoremOneRate(t *testing.T) {
 // networks of a step-by-step run.
 func TestTrainTelemetryMatchesBruteForce(t *testing.T) {
 	const n, d, m, steps = 10, 4, 64, 12
-	X := unitRows(n, d, 21)
-	y := randomTargets(n, 22)
-	net, err := New(Init{Width: m, Dim: d, B: 0.5, Seed: 23})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 0.5}, 21)
 	// A large step on a narrow network moves the weights far, so neurons flip.
 	opt := TrainOptions{Eta: 2, Steps: steps, Method: Dense, DivergenceWindow: -1}
 	hist, err := Train(net.Clone(), X, y, opt)
@@ -264,12 +247,7 @@ func TestTrainTelemetryMatchesBruteForce(t *testing.T) {
 
 func TestTrainDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	const n, d, m = 40, 16, 3000
-	X := unitRows(n, d, 31)
-	y := randomTargets(n, 32)
-	net, err := New(Init{Width: m, Dim: d, B: 1, Seed: 33})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 1}, 31)
 	requireSameTrainingAcrossGOMAXPROCS(t, net, X, y, TrainOptions{Eta: 0.5, Steps: 20, Method: Dense}, 2, 8)
 }
 
@@ -303,12 +281,7 @@ func requireSameTrainingAcrossGOMAXPROCS(t *testing.T, net *Network, X *mat.Dens
 
 func TestTrainDivergenceNamesStableStep(t *testing.T) {
 	const n, d, m = 20, 6, 2000
-	X := unitRows(n, d, 41)
-	y := randomTargets(n, 42)
-	net, err := New(Init{Width: m, Dim: d, B: 0, Seed: 43})
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y, net := trainProblem(t, n, d, Init{Width: m, Dim: d, B: 0}, 41)
 	_, lmax := eigenRange(t, empiricalKernel(t, net, X))
 
 	// Far above 2/λ_max the first step overshoots so far that every neuron
