@@ -7,6 +7,7 @@ package nb08fasttraining
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/sparsentk/sparsentk/notebooks/nbtest"
 	"github.com/sparsentk/sparsentk/ntk"
 	"github.com/sparsentk/sparsentk/viz"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -278,11 +280,88 @@ func TestCell07(t *testing.T) {
 	})
 }
 
-// Cell 9: %%
+// Cell 10: import (
 
-// TestCell09 runs cell 9.
-func TestCell09(t *testing.T) {
-	nbtest.Cell(t, nbtest.Spec{Cell: 9}, func() {
+// TestCell10 runs cell 10.
+func TestCell10(t *testing.T) {
+	nbtest.Cell(t, nbtest.Spec{Cell: 10}, func() {
+		X, _ := digitsTask(0)
+		n, d := X.Dims()
+		sphere, err := data.Sphere(n, d, 1)
+		check.NoError(err)
+		const width = 8192
+
+		// meanCosine returns the mean of ⟨x_i, x_j⟩ over pairs i ≠ j of unit rows: (‖Σ_i x_i‖² − n)/(n(n − 1)).
+		meanCosine := func(X *mat.Dense) float64 {
+			s := make([]float64, d)
+			for i := 0; i < n; i++ {
+				floats.Add(s, X.RawRowView(i))
+			}
+			return (floats.Dot(s, s) - float64(n)) / float64(n) / float64(n-1)
+		}
+		// hubs returns the share of the firing pairs held by the 2.5% of neurons that fire on the most samples,
+		// the mean fraction of the samples those fire on, and the fraction of neurons that fire on none.
+		hubs := func(net *ntk.Network, X *mat.Dense) (share, frac, silent float64) {
+			active, err := net.Active(X)
+			check.NoError(err)
+			counts := make([]int, net.Width())
+			for _, rs := range active {
+				for _, r := range rs {
+					counts[r]++
+				}
+			}
+			slices.Sort(counts)
+			slices.Reverse(counts)
+			top := len(counts) / 40
+			var all, head, none float64
+			for r, c := range counts {
+				all += float64(c)
+				if r < top {
+					head += float64(c)
+				}
+				if c == 0 {
+					none++
+				}
+			}
+			return head / all, head / float64(top) / float64(n), none / float64(len(counts))
+		}
+
+		cosDigits, cosSphere := meanCosine(X), meanCosine(sphere.X)
+		fmt.Printf("mean cosine between two samples: digits %.3f, sphere %.2g\n", cosDigits, cosSphere)
+		check.That(cosDigits > 0.5 && math.Abs(cosSphere) < 0.01, "mean cosines %.3f (digits), %.3g (sphere)", cosDigits, cosSphere)
+
+		bs := []float64{0, 1, 2, 3}
+		var labels []string
+		var shareD, shareS, silentD []float64
+		for _, B := range bs {
+			net, err := ntk.New(ntk.Init{Width: width, Dim: d, B: B, Seed: 1})
+			check.NoError(err)
+			sd, fd, nd := hubs(net, X)
+			ss, fs, ns := hubs(net, sphere.X)
+			fmt.Printf("B = %g: top 2.5%% hold %.1f%% of the pairs on the digits (each firing on %.2f%% of them; %.1f%% of neurons silent), %.1f%% on the sphere (%.2f%%; %.1f%% silent); Q(B) = %.2f%%\n",
+				B, 100*sd, 100*fd, 100*nd, 100*ss, 100*fs, 100*ns, 100*ntk.Q(B))
+			check.That(sd > ss, "B = %g: the top 2.5%% hold %.3f of the pairs on the digits, %.3f on the sphere", B, sd, ss)
+			if len(shareD) > 0 {
+				check.That(sd > shareD[len(shareD)-1], "B = %g: the digits' top share %.3f did not grow", B, sd)
+			}
+			if B == 3 {
+				check.That(sd > 0.9 && fd > 20*ntk.Q(B) && nd > 0.9, "B = 3, digits: share %.3f, fraction %.4f, silent %.3f", sd, fd, nd)
+				check.That(ss < 0.2, "B = 3, sphere: share %.3f", ss)
+			}
+			labels = append(labels, fmt.Sprintf("B = %g", B))
+			shareD, shareS, silentD = append(shareD, sd), append(shareS, ss), append(silentD, nd)
+		}
+		check.NoError(viz.Bar("Share of the firing pairs held by the 2.5% of neurons that fire most (m = 8192, t = 0)").
+			Categories(labels...).YLabel("share").
+			Series("digits", shareD).Series("uniform on the sphere", shareS).Series("digits: neurons silent on every image", silentD).Show())
+	})
+}
+
+// Cell 12: %%
+
+// TestCell12 runs cell 12.
+func TestCell12(t *testing.T) {
+	nbtest.Cell(t, nbtest.Spec{Cell: 12}, func() {
 		type task struct {
 			name string
 			X    *mat.Dense
