@@ -69,3 +69,41 @@ func TestMedian(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareAtRepeats runs a small row end to end: the repeated runs, their
+// medians and ratio range, the agreement of the two methods and the regime.
+func TestCompareAtRepeats(t *testing.T) {
+	ds, err := data.Sphere(80, 5, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := data.Teacher(5, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := data.TeacherSigns(ds.X, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := compareAt("sphere", ds.X, y, 600, 1, 0, 6, 2, 3, 5, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.err != "" {
+		t.Fatal(r.err)
+	}
+	ratio := r.denseMs / r.sparseMs
+	if r.runs != 3 || !(r.ratioMin <= r.ratioMax) || !(r.ratioMin > 0) {
+		t.Fatalf("%d runs, ratio range [%g, %g]", r.runs, r.ratioMin, r.ratioMax)
+	}
+	if !(ratio > 0) || math.IsInf(ratio, 0) {
+		t.Fatalf("ratio of the medians %g", ratio)
+	}
+	if !(r.agree <= 1e-12) {
+		t.Fatalf("largest relative loss difference %g", r.agree)
+	}
+	g := r.regime
+	if g.steps != 6 || !(g.start > 0) || !(g.expected > 0) || !(g.topShare > 0 && g.topShare <= 1) || !(g.topFrac > 0 && g.topFrac <= 1) {
+		t.Fatalf("regime %+v", g)
+	}
+}
