@@ -407,6 +407,36 @@ func (opt *TrainOptions) checkCheckpointDir() error {
 // eigenvalue of the empirical kernel at initialization.
 type initialLambdaMax interface{ lambdaMax0() float64 }
 
+// powerLambdaMax estimates the largest eigenvalue of a symmetric positive
+// semi-definite n×n matrix H by 30 steps of power iteration from the unit
+// vector with equal entries; apply(hv, v) must set hv = H·v. It returns the
+// Rayleigh quotient ⟨v, Hv⟩ of the last step, or 0 when H·v = 0.
+func powerLambdaMax(n int, apply func(hv, v []float64)) float64 {
+	v := make([]float64, n)
+	hv := make([]float64, n)
+	for i := range v {
+		v[i] = 1 / math.Sqrt(float64(n))
+	}
+	lambda := 0.0
+	for it := 0; it < 30; it++ {
+		apply(hv, v)
+		norm := 0.0
+		for _, h := range hv {
+			norm += h * h
+		}
+		norm = math.Sqrt(norm)
+		if norm == 0 {
+			return 0
+		}
+		lambda = 0
+		for i := range v {
+			lambda += v[i] * hv[i]
+			v[i] = hv[i] / norm
+		}
+	}
+	return lambda
+}
+
 func tr0LambdaMax(tr trainer) float64 {
 	if l, ok := tr.(initialLambdaMax); ok {
 		return l.lambdaMax0()

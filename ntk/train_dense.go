@@ -222,14 +222,8 @@ func (t *denseTrainer) lambdaMax0() float64 {
 	xg := blas64.General{Rows: n, Cols: d, Stride: xr.Stride, Data: xr.Data}
 	u := make([]float64, m*d)
 	c := make([]float64, m)
-	v := make([]float64, n)
-	hv := make([]float64, n)
-	for i := range v {
-		v[i] = 1 / math.Sqrt(float64(n))
-	}
 	fired := func(i, r int) bool { return t.fired0[i*t.words+r>>6]&(1<<(r&63)) != 0 }
-	lambda := 0.0
-	for it := 0; it < 30; it++ {
+	return powerLambdaMax(n, func(hv, v []float64) {
 		parallelFor(n, 1, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				for r := 0; r < m; r++ {
@@ -253,7 +247,6 @@ func (t *denseTrainer) lambdaMax0() float64 {
 		}
 		blas64.Gemm(blas.NoTrans, blas.Trans, 1, xg, blas64.General{Rows: m, Cols: d, Stride: d, Data: u},
 			0, blas64.General{Rows: n, Cols: m, Stride: m, Data: t.pre})
-		norm := 0.0
 		for i := 0; i < n; i++ {
 			s := 0.0
 			for r := 0; r < m; r++ {
@@ -262,17 +255,6 @@ func (t *denseTrainer) lambdaMax0() float64 {
 				}
 			}
 			hv[i] = s / float64(m)
-			norm += hv[i] * hv[i]
 		}
-		norm = math.Sqrt(norm)
-		if norm == 0 {
-			return 0
-		}
-		lambda = 0
-		for i := range v {
-			lambda += v[i] * hv[i]
-			v[i] = hv[i] / norm
-		}
-	}
-	return lambda
+	})
 }

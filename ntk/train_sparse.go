@@ -373,12 +373,7 @@ func (t *sparseTrainer) failure() error { return t.err }
 // u_r = Σ_j v_j s_jr x_j and c_r = Σ_j v_j s_jr.
 func (t *sparseTrainer) lambdaMax0() float64 {
 	n, d := t.n, t.d
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = 1 / math.Sqrt(float64(n))
-	}
-	lambda := 0.0
-	for it := 0; it < 30; it++ {
+	return powerLambdaMax(n, func(hv, v []float64) {
 		t.eachGroup(func(gr *sparseGroup) {
 			clear(gr.f)
 			u := gr.g
@@ -402,27 +397,14 @@ func (t *sparseTrainer) lambdaMax0() float64 {
 				}
 			}
 		})
-		norm := 0.0
-		hv := make([]float64, n)
 		for i := range hv {
 			s := 0.0
 			for _, gr := range t.groups {
 				s += gr.f[i]
 			}
 			hv[i] = s / float64(t.m)
-			norm += hv[i] * hv[i]
 		}
-		norm = math.Sqrt(norm)
-		if norm == 0 {
-			return 0
-		}
-		lambda = 0
-		for i := range v {
-			lambda += v[i] * hv[i]
-			v[i] = hv[i] / norm
-		}
-	}
-	return lambda
+	})
 }
 
 // maxRowNorm returns max_i ‖x_i‖ over the rows of X.
