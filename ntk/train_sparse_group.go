@@ -85,23 +85,24 @@ func (gr *sparseGroup) chunk() int { return min(256, max(1, (gr.hi-gr.lo)/8)) }
 
 // floats returns k float64s from the group's arena.
 func (gr *sparseGroup) floats(k int) []float64 {
-	if len(gr.floatArena) < k {
-		gr.floatArena = make([]float64, k*gr.chunk())
-		gr.arenaBytes += 8 * int64(len(gr.floatArena))
-	}
-	s := gr.floatArena[:k:k]
-	gr.floatArena = gr.floatArena[k:]
-	return s
+	return fromArena(&gr.floatArena, k, gr.chunk(), &gr.arenaBytes)
 }
 
 // words returns k uint64s from the group's arena.
 func (gr *sparseGroup) words(k int) []uint64 {
-	if len(gr.wordArena) < k {
-		gr.wordArena = make([]uint64, k*gr.chunk())
-		gr.arenaBytes += 8 * int64(len(gr.wordArena))
+	return fromArena(&gr.wordArena, k, gr.chunk(), &gr.arenaBytes)
+}
+
+// fromArena returns k elements of *arena, first replacing it by a new chunk
+// of k·chunk elements (whose bytes it adds to *bytes) when fewer than k are
+// left.
+func fromArena[T float64 | uint64](arena *[]T, k, chunk int, bytes *int64) []T {
+	if len(*arena) < k {
+		*arena = make([]T, k*chunk)
+		*bytes += 8 * int64(len(*arena))
 	}
-	s := gr.wordArena[:k:k]
-	gr.wordArena = gr.wordArena[k:]
+	s := (*arena)[:k:k]
+	*arena = (*arena)[k:]
 	return s
 }
 
