@@ -249,9 +249,7 @@ func compareAt(name string, X *mat.Dense, y []float64, m int, B, eta float64, st
 	r.spPeak, r.sparseCPU = use.peak, use.cpuPerStep
 	last := len(sp.Stats) - 1
 	r.spSetup = sp.Stats[0].Elapsed
-	if last > 0 {
-		r.sparseMs = ms(sp.Stats[last].Elapsed-sp.Stats[0].Elapsed) / float64(last)
-	}
+	r.sparseMs = msPerStep(sp)
 	for _, s := range sp.Stats[1:] {
 		r.pairs += float64(s.ActiveMean) * float64(n)
 		r.cands += float64(s.Candidates)
@@ -280,9 +278,7 @@ func compareAt(name string, X *mat.Dense, y []float64, m int, B, eta float64, st
 	r.densePeak, r.denseCPU = use.peak, use.cpuPerStep
 	r.denseSteps = len(de.Stats) - 1
 	r.denseSetup = de.Stats[0].Elapsed
-	if r.denseSteps > 0 {
-		r.denseMs = ms(de.Stats[r.denseSteps].Elapsed-de.Stats[0].Elapsed) / float64(r.denseSteps)
-	}
+	r.denseMs = msPerStep(de)
 	r.agree = 0
 	for k := 0; k < len(de.Loss) && k < len(sp.Loss); k++ {
 		rel := math.Abs(de.Loss[k]-sp.Loss[k]) / math.Max(math.Abs(de.Loss[k]), 1e-300)
@@ -315,8 +311,7 @@ func (r *row) repeat(net *ntk.Network, X *mat.Dense, y []float64, first *ntk.His
 		if err != nil {
 			return err
 		}
-		sparse = append(sparse, ms(sp.Stats[r.steps].Elapsed-sp.Stats[0].Elapsed)/float64(r.steps))
-		dense = append(dense, ms(de.Stats[r.denseSteps].Elapsed-de.Stats[0].Elapsed)/float64(r.denseSteps))
+		sparse, dense = append(sparse, msPerStep(sp)), append(dense, msPerStep(de))
 		sCPU, dCPU = append(sCPU, us.cpuPerStep), append(dCPU, ud.cpuPerStep)
 		r.spPeak, r.densePeak = max(r.spPeak, us.peak), max(r.densePeak, ud.peak)
 	}
@@ -463,6 +458,16 @@ func printRows(title string, rows []row) {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
+
+// msPerStep returns the wall milliseconds per step of a run after its
+// initial forward pass (0 for a run without steps).
+func msPerStep(h *ntk.History) float64 {
+	last := len(h.Stats) - 1
+	if last < 1 {
+		return 0
+	}
+	return ms(h.Stats[last].Elapsed-h.Stats[0].Elapsed) / float64(last)
+}
 
 func mb(b int64) string { return fmt.Sprintf("%.0f MB", float64(b)/1e6) }
 
